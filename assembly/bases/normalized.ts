@@ -1,0 +1,74 @@
+// normalized: normalized SGD (with optional momentum, torch buffer convention):
+//   ge = c·g + wd·p;  b ← mu·b + ge;  d = b, or ge + mu·b with Nesterov;  p ← p − lr·d/‖d‖
+// With mu = 0 (the default) this is p ← p − lr·ge/‖ge‖: the step length is exactly lr.
+// ‖d‖ is global, so it comes from the reduction pass: writing d = α·g + u with
+//   α = c (or (1+mu)·c with Nesterov),  u = mu·b + wd·p (or mu²·b + (1+mu)·wd·p),
+// the pass sums g·g, u·g and u·u (u is formed on the fly; c is not known yet because it
+// depends on ‖g‖), and ‖d‖² = α²·gg + 2α·ug + uu. A zero direction takes no step.
+import { P, G, NPAD, hyper, slot } from '../layout';
+import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
+import { finiteAcc, normSq } from '../simd';
+
+let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
+
+/** The reduction pass: returns ‖g‖² and keeps the sums the update needs. */
+export function normalizedReduce(): f64 {
+  const mu = hyper(HP_momentum), wd = hyper(HP_weightDecay), nes = hyper(HP_nesterov) != 0;
+  const beta = nes ? mu * mu : mu, gamma = nes ? (1 + mu) * wd : wd;
+  ug = 0; uu = 0;
+  if (beta == 0 && gamma == 0) { gg = normSq(G, NPAD); return gg; }
+  const vb = f32x4.splat(<f32>beta), vg = f32x4.splat(<f32>gamma);
+  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ugL = f64x2.splat(0), ugH = f64x2.splat(0);
+  let uuL = f64x2.splat(0), uuH = f64x2.splat(0);
+  let p = P, g = G, b = slot(0);
+  const end = P + (<usize>NPAD << 2);
+  while (p < end) {
+    let sgg = f32x4.splat(0), sug = f32x4.splat(0), suu = f32x4.splat(0);
+    for (let k = 0; k < 16; k++) {
+      const x = v128.load(g);
+      const u = f32x4.add(f32x4.mul(vb, v128.load(b)), f32x4.mul(vg, v128.load(p)));
+      sgg = f32x4.add(sgg, f32x4.mul(x, x));
+      sug = f32x4.add(sug, f32x4.mul(u, x));
+      suu = f32x4.add(suu, f32x4.mul(u, u));
+      p += 16; g += 16; b += 16;
+    }
+    ggL = f64x2.add(ggL, f64x2.promote_low_f32x4(sgg));
+    ggH = f64x2.add(ggH, f64x2.promote_low_f32x4(v128.shuffle<f32>(sgg, sgg, 2, 3, 0, 0)));
+    ugL = f64x2.add(ugL, f64x2.promote_low_f32x4(sug));
+    ugH = f64x2.add(ugH, f64x2.promote_low_f32x4(v128.shuffle<f32>(sug, sug, 2, 3, 0, 0)));
+    uuL = f64x2.add(uuL, f64x2.promote_low_f32x4(suu));
+    uuH = f64x2.add(uuH, f64x2.promote_low_f32x4(v128.shuffle<f32>(suu, suu, 2, 3, 0, 0)));
+  }
+  gg = (f64x2.extract_lane(ggL, 0) + f64x2.extract_lane(ggL, 1)) + (f64x2.extract_lane(ggH, 0) + f64x2.extract_lane(ggH, 1));
+  ug = (f64x2.extract_lane(ugL, 0) + f64x2.extract_lane(ugL, 1)) + (f64x2.extract_lane(ugH, 0) + f64x2.extract_lane(ugH, 1));
+  uu = (f64x2.extract_lane(uuL, 0) + f64x2.extract_lane(uuL, 1)) + (f64x2.extract_lane(uuH, 0) + f64x2.extract_lane(uuH, 1));
+  return gg;
+}
+
+// @ts-ignore: decorator
+@inline function run(lr: f64, c: f64, nesterov: bool): bool {
+  const mu = hyper(HP_momentum);
+  const alpha = nesterov ? (1 + mu) * c : c;
+  const dd = alpha * alpha * gg + 2 * alpha * ug + uu;
+  const scale = dd > 0 ? lr / Math.sqrt(dd) : 0;
+  const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>hyper(HP_weightDecay));
+  const vmu = f32x4.splat(<f32>mu), vs = f32x4.splat(<f32>scale), zero = f32x4.splat(0);
+  let ok = zero, p = P, g = G, b = slot(0);
+  const end = P + (<usize>NPAD << 2);
+  while (p < end) {
+    const x = v128.load(p);
+    const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, x));
+    const bn = f32x4.add(f32x4.mul(vmu, v128.load(b)), ge);
+    v128.store(b, bn);
+    const d = nesterov ? f32x4.add(ge, f32x4.mul(vmu, bn)) : bn;
+    const y = f32x4.sub(x, f32x4.mul(vs, d));
+    v128.store(p, y);
+    ok = f32x4.add(ok, f32x4.mul(y, zero));
+    p += 16; g += 16; b += 16;
+  }
+  return finiteAcc(ok);
+}
+
+export function normalizedUpdate(lr: f64, c: f64): bool {
+  return hyper(HP_nesterov) != 0 ? run(lr, c, true) : run(lr, c, false);
+}

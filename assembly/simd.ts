@@ -1,0 +1,157 @@
+// SIMD primitives shared by the bases and rules.
+//
+// Every vector handled here is padded to a multiple of PAD floats (64) and its padding is
+// zero, so loops never need a scalar tail. Reductions sum products in f32x4 lanes over a
+// block of 64 floats (four independent accumulators of four floats each), then add the
+// block sum to an f64x2 accumulator. The order is fixed by the code, so a sum is the same
+// bit pattern in every runtime, and the f32 part never spans more than 16 products per lane.
+
+// @ts-ignore: decorator
+@inline export const PAD: u32 = 64;
+// Results of the last reduction, in f64 (read by the caller right after the call).
+export let sum0: f64 = 0;
+export let sum1: f64 = 0;
+export let sum2: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function hsum(lo: v128, hi: v128): f64 {
+  // fixed order: (lane0 + lane1) + (lane2 + lane3)
+  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) +
+         (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+// @ts-ignore: decorator
+@inline function widenLo(acc: v128, block: v128): v128 {
+  return f64x2.add(acc, f64x2.promote_low_f32x4(block));
+}
+
+// @ts-ignore: decorator
+@inline function widenHi(acc: v128, block: v128): v128 {
+  return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(block, block, 2, 3, 0, 0)));
+}
+
+/** sum0 = a·a. Returns sum0. `n` is a multiple of PAD. */
+export function normSq(a: usize, n: u32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) {
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let k = 0; k < 4; k++) {
+      const x0 = v128.load(a), x1 = v128.load(a, 16), x2 = v128.load(a, 32), x3 = v128.load(a, 48);
+      s0 = f32x4.add(s0, f32x4.mul(x0, x0));
+      s1 = f32x4.add(s1, f32x4.mul(x1, x1));
+      s2 = f32x4.add(s2, f32x4.mul(x2, x2));
+      s3 = f32x4.add(s3, f32x4.mul(x3, x3));
+      a += 64;
+    }
+    const b = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    lo = widenLo(lo, b); hi = widenHi(hi, b);
+  }
+  sum0 = hsum(lo, hi);
+  return sum0;
+}
+
+/** sum0 = a·a, sum1 = a·b, sum2 = b·b, in one pass. */
+export function dotNorms(a: usize, b: usize, n: u32): void {
+  let aaL = f64x2.splat(0), aaH = f64x2.splat(0);
+  let abL = f64x2.splat(0), abH = f64x2.splat(0);
+  let bbL = f64x2.splat(0), bbH = f64x2.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) {
+    let aa0 = f32x4.splat(0), aa1 = f32x4.splat(0);
+    let ab0 = f32x4.splat(0), ab1 = f32x4.splat(0);
+    let bb0 = f32x4.splat(0), bb1 = f32x4.splat(0);
+    for (let k = 0; k < 8; k++) {
+      const x0 = v128.load(a), x1 = v128.load(a, 16);
+      const y0 = v128.load(b), y1 = v128.load(b, 16);
+      aa0 = f32x4.add(aa0, f32x4.mul(x0, x0)); aa1 = f32x4.add(aa1, f32x4.mul(x1, x1));
+      ab0 = f32x4.add(ab0, f32x4.mul(x0, y0)); ab1 = f32x4.add(ab1, f32x4.mul(x1, y1));
+      bb0 = f32x4.add(bb0, f32x4.mul(y0, y0)); bb1 = f32x4.add(bb1, f32x4.mul(y1, y1));
+      a += 32; b += 32;
+    }
+    const aa = f32x4.add(aa0, aa1), ab = f32x4.add(ab0, ab1), bb = f32x4.add(bb0, bb1);
+    aaL = widenLo(aaL, aa); aaH = widenHi(aaH, aa);
+    abL = widenLo(abL, ab); abH = widenHi(abH, ab);
+    bbL = widenLo(bbL, bb); bbH = widenHi(bbH, bb);
+  }
+  sum0 = hsum(aaL, aaH); sum1 = hsum(abL, abH); sum2 = hsum(bbL, bbH);
+}
+
+/** As dotNorms, and copies a into dst in the same pass (e.g. keeping g as next step's g_prev). */
+export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
+  let aaL = f64x2.splat(0), aaH = f64x2.splat(0);
+  let abL = f64x2.splat(0), abH = f64x2.splat(0);
+  let bbL = f64x2.splat(0), bbH = f64x2.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) {
+    let aa0 = f32x4.splat(0), aa1 = f32x4.splat(0);
+    let ab0 = f32x4.splat(0), ab1 = f32x4.splat(0);
+    let bb0 = f32x4.splat(0), bb1 = f32x4.splat(0);
+    for (let k = 0; k < 8; k++) {
+      const x0 = v128.load(a), x1 = v128.load(a, 16);
+      const y0 = v128.load(b), y1 = v128.load(b, 16);
+      v128.store(dst, x0); v128.store(dst, x1, 16);
+      aa0 = f32x4.add(aa0, f32x4.mul(x0, x0)); aa1 = f32x4.add(aa1, f32x4.mul(x1, x1));
+      ab0 = f32x4.add(ab0, f32x4.mul(x0, y0)); ab1 = f32x4.add(ab1, f32x4.mul(x1, y1));
+      bb0 = f32x4.add(bb0, f32x4.mul(y0, y0)); bb1 = f32x4.add(bb1, f32x4.mul(y1, y1));
+      a += 32; b += 32; dst += 32;
+    }
+    const aa = f32x4.add(aa0, aa1), ab = f32x4.add(ab0, ab1), bb = f32x4.add(bb0, bb1);
+    aaL = widenLo(aaL, aa); aaH = widenHi(aaH, aa);
+    abL = widenLo(abL, ab); abH = widenHi(abH, ab);
+    bbL = widenLo(bbL, bb); bbH = widenHi(bbH, bb);
+  }
+  sum0 = hsum(aaL, aaH); sum1 = hsum(abL, abH); sum2 = hsum(bbL, bbH);
+}
+
+/** Copies n floats (a multiple of PAD) from src to dst with v128 moves. */
+export function copy(dst: usize, src: usize, n: u32): void {
+  const end = src + (<usize>n << 2);
+  while (src < end) {
+    const x0 = v128.load(src), x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
+    v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
+    src += 64; dst += 64;
+  }
+}
+
+/** True when every float in [a, a + n) is finite. */
+export function allFinite(a: usize, n: u32): bool {
+  let acc = f32x4.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) {
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a), f32x4.splat(0)));
+    a += 16;
+  }
+  // x*0 is 0 for finite x and NaN otherwise; NaN survives the sum
+  return v128.all_true<i32>(f32x4.eq(acc, acc));
+}
+
+/** True when the lanes of a finiteness accumulator (sums of x*0) are all zero. */
+// @ts-ignore: decorator
+@inline export function finiteAcc(acc: v128): bool {
+  return v128.all_true<i32>(f32x4.eq(acc, acc));
+}
+
+/** sign(x) per lane with sign(0) = 0 (torch.sign); x is finite here. */
+// @ts-ignore: decorator
+@inline export function sign4(x: v128): v128 {
+  const z = f32x4.splat(0);
+  return v128.or(
+    v128.and(f32x4.gt(x, z), f32x4.splat(1)),
+    v128.and(f32x4.lt(x, z), f32x4.splat(-1)));
+}
+
+/**
+ * 64-bit FNV-1a over little-endian 64-bit words (then the 0..7 trailing bytes one by one).
+ * Integer arithmetic only: the same value in every runtime. Used for checkpoint checksums
+ * and trajectory hashes.
+ */
+export function hash64(ptr: usize, len: u32): u64 {
+  let h: u64 = 0xcbf29ce484222325;
+  const prime: u64 = 0x100000001b3;
+  const words = ptr + ((<usize>len >> 3) << 3);
+  const end = ptr + <usize>len;
+  while (ptr < words) { h = (h ^ load<u64>(ptr)) * prime; ptr += 8; }
+  while (ptr < end) { h = (h ^ <u64>load<u8>(ptr)) * prime; ptr += 1; }
+  return h;
+}

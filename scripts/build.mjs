@@ -1,0 +1,49 @@
+// npm run build: asc compiles assembly/ to build/stepsize.wasm (SIMD, -O3, no debug
+// runtime, zero imports); esbuild bundles src/ into three ESM entries and the test bundle;
+// tsc writes the .d.ts files.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+rmSync(`${root}build`, { recursive: true, force: true });
+mkdirSync(`${root}build`, { recursive: true });
+run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+const wasmPath = `${root}build/stepsize.wasm`;
+
+// Target set explicitly: newer esbuild emits Uint8Array.fromBase64 for the binary loader
+// when the target allows it, which Node 20 lacks.
+const common = {
+  bundle: true, format: 'esm', platform: 'neutral', target: ['es2022', 'node20'],
+  external: ['node:*'], absWorkingDir: root, logLevel: 'warning', legalComments: 'none',
+};
+const wasm = (mode) => ({
+  name: `wasm-${mode}`,
+  setup(b) {
+    b.onResolve({ filter: /\/stepsize\.wasm$/ }, () =>
+      mode === 'external' ? { path: './stepsize.wasm', external: true } : { path: wasmPath, namespace: 'wasm-bytes' });
+    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: readFileSync(wasmPath), loader: 'binary' }));
+  },
+});
+await Promise.all([
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'build/index.js' }),
+  build({ ...common, entryPoints: ['src/edge.ts'], outfile: 'build/edge.js', plugins: [wasm('external')] }),
+  build({ ...common, entryPoints: ['src/inline.ts'], outfile: 'build/inline.js', plugins: [wasm('inline')] }),
+  // The tests, bundled once and run unchanged by Node, Deno and Chromium; they import
+  // the built package (build/index.js), never the sources.
+  build({
+    ...common, entryPoints: ['tests/main.ts'], outfile: 'build/tests/main.js',
+    external: ['node:*', '../build/index.js'], plugins: [{
+      name: 'package-under-test',
+      setup(b) { b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true })); },
+    }],
+  }),
+]);
+run(bin('tsc'), ['-p', 'tsconfig.json']);
+for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js']) {
+  console.log(`build/${f.padEnd(14)} ${statSync(`${root}build/${f}`).size} bytes`);
+}

@@ -1,0 +1,95 @@
+// The object load() returns, and the loader shared by every entry point. Each entry
+// (index, edge, inline) only differs in where it finds stepsize.wasm by default.
+import { fail, StepsizeError } from './errors.js';
+import { readTables, type Tables } from './wasm.js';
+import { createOptimizer, type CreateOptions, Optimizer } from './optimizer.js';
+import { restoreOptimizer } from './checkpoint.js';
+import { BASES, RULES } from './options.js';
+
+export interface LoadOptions {
+  /** A precompiled module (edge runtimes that forbid compiling bytes at run time). */
+  module?: WebAssembly.Module;
+  /** The raw bytes of stepsize.wasm. */
+  bytes?: BufferSource;
+  /** A Response for stepsize.wasm (compiled with compileStreaming when served as application/wasm). */
+  response?: Response | PromiseLike<Response>;
+  /** Where to fetch stepsize.wasm (file: URLs are read from disk in Node, Deno and Bun). */
+  url?: string | URL;
+}
+
+export class Stepsize {
+  /** The compiled module; pass it to load({ module }) elsewhere (e.g. a worker) to skip compiling. */
+  readonly module: WebAssembly.Module;
+  readonly bases: readonly string[] = BASES;
+  readonly rules: readonly string[] = RULES;
+  #tables: Tables;
+
+  /** @internal use load() */
+  constructor(module: WebAssembly.Module) {
+    this.module = module;
+    this.#tables = readTables(module);
+  }
+
+  /** A new optimizer with its own WASM instance. */
+  create(options: CreateOptions): Optimizer {
+    return createOptimizer(this.module, this.#tables, options);
+  }
+
+  /** An optimizer continuing bit for bit from save() bytes. */
+  restore(bytes: Uint8Array | ArrayBuffer): Optimizer {
+    return restoreOptimizer(this.module, this.#tables, bytes);
+  }
+}
+
+const cache = new WeakMap<object, Promise<Stepsize>>();
+
+/** Compiles (or takes) the module and returns the factory. */
+export async function loadWith(options: LoadOptions | undefined, fallback: () => Promise<WebAssembly.Module>): Promise<Stepsize> {
+  const o = options ?? {};
+  const given = (['module', 'bytes', 'response', 'url'] as const).filter((k) => o[k] !== undefined);
+  if (given.length > 1) fail('E_LOAD', `load() takes one of module, bytes, response or url; got ${given.join(' and ')}`);
+  try {
+    if (o.module !== undefined) {
+      if (!(o.module instanceof WebAssembly.Module)) fail('E_LOAD', "load({ module }) needs a WebAssembly.Module");
+      return new Stepsize(o.module);
+    }
+    if (o.bytes !== undefined) return new Stepsize(await WebAssembly.compile(o.bytes));
+    if (o.response !== undefined) return new Stepsize(await compileResponse(o.response));
+    if (o.url !== undefined) return new Stepsize(await compileUrl(new URL(o.url, import.meta.url)));
+    let p = cache.get(fallback);
+    if (!p) {
+      p = fallback().then((m) => new Stepsize(m));
+      cache.set(fallback, p);
+      p.catch(() => cache.delete(fallback));
+    }
+    return await p;
+  } catch (e) {
+    if (e instanceof StepsizeError) throw e;
+    throw new StepsizeError('E_LOAD', `could not load stepsize.wasm: ${(e as Error)?.message ?? e}`);
+  }
+}
+
+export async function compileResponse(response: Response | PromiseLike<Response>): Promise<WebAssembly.Module> {
+  const r = await response;
+  if (!r.ok) throw new Error(`HTTP ${r.status} for ${r.url}`);
+  const type = r.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+    try {
+      return await WebAssembly.compileStreaming(r.clone());
+    } catch {
+      // fall through to compiling the bytes
+    }
+  }
+  return WebAssembly.compile(await r.arrayBuffer());
+}
+
+export async function compileUrl(url: URL): Promise<WebAssembly.Module> {
+  if (url.protocol === 'file:') {
+    // Node's fetch cannot read file: URLs; Node, Deno and Bun all provide node:fs.
+    const fs = await import('node:fs/promises');
+    return WebAssembly.compile(await fs.readFile(url));
+  }
+  return compileResponse(fetch(url));
+}
+
+export { Optimizer, StepsizeError };

@@ -1,0 +1,13 @@
+// Entry for edge runtimes (Cloudflare workerd, Vercel edge-light) that refuse to compile
+// WebAssembly from bytes at run time: the .wasm is imported as a module binding.
+// @ts-ignore: resolved by the runtime / the deploy bundler, not by this build
+import wasmModule from './stepsize.wasm';
+import { loadWith, type LoadOptions, type Stepsize } from './api.js';
+
+const imported = async () => wasmModule as WebAssembly.Module;
+
+export function load(options?: LoadOptions): Promise<Stepsize> {
+  return loadWith(options, imported);
+}
+
+export * from './types.js';

@@ -1,0 +1,208 @@
+// One optimizer: one WASM instance whose memory holds params, grads, the base's and rule's
+// state and the scalar state. This class lays out, validates and adapts; the numbers are
+// all computed in the module.
+import { fail } from './errors.js';
+import { resolveConfig, encodeHyper, type Config, type Hyperparameters, type BaseName, type RuleName } from './options.js';
+import { resolveLayout, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
+import type { Exports, Tables } from './wasm.js';
+
+export interface CreateOptions extends Hyperparameters {
+  /** Number of parameters (or give `tensors`). */
+  size?: number;
+  /** Named tensors laid end to end in the flat vector, e.g. { w1: [784, 128], b1: [128] }. */
+  tensors?: TensorShapes;
+  /** Base optimizer. */
+  base: BaseName;
+  /** Learning-rate rule. Default 'constant'. */
+  rule?: RuleName;
+  /** Initial parameter values (length = size); default all zeros. */
+  params?: ArrayLike<number>;
+  /** A gradient with NaN/±Infinity: 'throw' (default) or 'skip' (counted in stats.skipped). Either way nothing changes. */
+  nonFinite?: 'throw' | 'skip';
+}
+
+/** Telemetry of the last step. Rules add their own signals. */
+export interface Stats {
+  /** updates applied so far */
+  step: number;
+  /** steps skipped for a non-finite gradient */
+  skipped: number;
+  /** learning rate the last update used */
+  lr: number;
+  /** global L2 norm of the last raw gradient */
+  gradNorm: number;
+  /** factor the gradient was scaled by to meet clipNorm (1 = not clipped) */
+  clipScale: number;
+  [signal: string]: number;
+}
+
+export interface TensorView { name: string; shape: number[]; offset: number; params: Float32Array; grads: Float32Array }
+
+/** A gradient evaluation the optimizer asks of the caller (rules that need more than one). */
+export interface Request { batch: 'same' | 'fresh' | 'repeat' }
+export type Closure = (params: Float32Array, grads: Float32Array, request: Request) => number | Promise<number>;
+
+export class Optimizer {
+  /** Resolved configuration: base, rule and every hyperparameter with its default filled in. */
+  readonly config: Readonly<Config>;
+  /** Number of parameters. */
+  readonly size: number;
+  #x: Exports | null;
+  #t: Tables;
+  #layout: Layout;
+  #params: Float32Array;
+  #grads: Float32Array;
+  #state: Float64Array;
+  #stats: Float64Array;
+
+  /** @internal use Stepsize.create or Stepsize.restore */
+  constructor(exports: Exports, tables: Tables, config: Config, layout: Layout) {
+    this.#x = exports;
+    this.#t = tables;
+    this.config = Object.freeze({ ...config });
+    this.#layout = layout;
+    this.size = layout.n;
+    const buf = exports.memory.buffer;
+    this.#params = new Float32Array(buf, exports.params(), layout.n);
+    this.#grads = new Float32Array(buf, exports.grads(), layout.n);
+    const h = exports.header();
+    this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
+    this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
+  }
+
+  #live(): Exports {
+    return this.#x ?? fail('E_STATE', 'this optimizer was disposed');
+  }
+
+  /** The flat parameters, a Float32Array view into WASM memory (zero copy). */
+  get params(): Float32Array { this.#live(); return this.#params; }
+  /** The flat gradient the caller writes before step(). */
+  get grads(): Float32Array { this.#live(); return this.#grads; }
+  /** Tensor layout, when created with `tensors`. */
+  get tensors(): readonly TensorInfo[] { return this.#layout.tensors; }
+
+  /** Views of one named tensor's slice of params and grads. */
+  tensor(name: string): TensorView {
+    const x = this.#live();
+    const t = this.#layout.tensors.find((t) => t.name === name);
+    if (!t) {
+      const names = this.#layout.tensors.map((t) => `'${t.name}'`).join(', ');
+      fail('E_SIZE', `no tensor '${name}'; ${names ? `tensors are ${names}` : 'this optimizer was created with size, not tensors'}`);
+    }
+    const buf = x.memory.buffer;
+    return {
+      name: t.name, shape: [...t.shape], offset: t.offset,
+      params: new Float32Array(buf, x.params() + 4 * t.offset, t.length),
+      grads: new Float32Array(buf, x.grads() + 4 * t.offset, t.length),
+    };
+  }
+
+  /** The learning rate the last step used (before the first step: the configured lr). */
+  get lr(): number {
+    this.#live();
+    return this.#state[this.#t.state.get('step')!] > 0 ? this.#state[this.#t.state.get('lr')!] : this.config.lr;
+  }
+
+  /** Telemetry of the last step: lr and each rule's own signals. */
+  get stats(): Stats {
+    this.#live();
+    const out: Record<string, number> = {
+      step: this.#state[this.#t.state.get('step')!],
+      skipped: this.#state[this.#t.state.get('skipped')!],
+    };
+    for (const [name, i] of this.#t.stats) out[name] = this.#stats[i];
+    return out as Stats;
+  }
+
+  /**
+   * One update from `grads`. `step(loss)` passes the minibatch loss (rules that need it);
+   * `await step(closure)` lets rules that need more gradient evaluations ask for them
+   * (rules that need none never call it).
+   */
+  step(): void;
+  step(loss: number): void;
+  step(closure: Closure): Promise<void>;
+  step(arg?: number | Closure): void | Promise<void> {
+    const x = this.#live();
+    if (typeof arg === 'function') return Promise.resolve().then(() => this.#apply(x));
+    if (arg !== undefined && typeof arg !== 'number') {
+      fail('E_OPTION', `step() takes nothing, the minibatch loss (a number) or a closure; got ${typeof arg}`);
+    }
+    this.#apply(x);
+  }
+
+  #apply(x: Exports): void {
+    const code = x.step();
+    if (code === this.#t.codes.get('OK')) return;
+    if (code === this.#t.codes.get('NONFINITE_GRAD')) {
+      if (this.config.nonFinite === 'skip') return;
+      fail('E_GRADIENT', 'the gradient holds NaN or ±Infinity (or its squared norm overflows float32); nothing was changed. ' +
+        "Pass nonFinite: 'skip' to count and skip such steps instead");
+    }
+    fail('E_DIVERGED', `step ${this.stats.step} produced non-finite parameters (the learning rate is too large for this ` +
+      'problem, or params held non-finite values); restore a checkpoint or write finite params to continue');
+  }
+
+  /** 64-bit hash of the parameters' bytes, as 16 hex digits: a trajectory fingerprint. */
+  paramsHash(): string {
+    const x = this.#live();
+    if (!x.stateFinite()) fail('E_STATE', 'parameters or state are non-finite: NaN bit patterns are not portable, so they are not hashed');
+    return BigInt.asUintN(64, x.paramsHash()).toString(16).padStart(16, '0');
+  }
+
+  /** The whole state (header, hyperparameters, layout, params, the rule's and base's state), versioned and checksummed. */
+  save(): Uint8Array {
+    const x = this.#live();
+    if (!x.stateFinite()) fail('E_STATE', 'parameters or state are non-finite; a checkpoint never holds NaN or ±Infinity');
+    const len = x.imageBytes();
+    const out = new Uint8Array(len + 8);
+    out.set(new Uint8Array(x.memory.buffer, x.header(), len));
+    new DataView(out.buffer).setBigUint64(len, BigInt.asUintN(64, x.imageHash()), true);
+    return out;
+  }
+
+  /** Drops the WASM instance; every later call throws. */
+  dispose(): void {
+    this.#x = null;
+    this.#params = this.#grads = new Float32Array(0);
+  }
+}
+
+/** Instantiates and lays out a new optimizer; the options are validated first. */
+export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer {
+  if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
+  const config = resolveConfig(options as unknown as Record<string, unknown>);
+  const layout = resolveLayout(options.size, options.tensors);
+  if (options.params !== undefined && (options.params == null || options.params.length !== layout.n)) {
+    fail('E_SIZE', `option 'params' must hold ${layout.n} numbers; got ${options.params?.length ?? options.params}`);
+  }
+  const x = instantiate(module, tables, config, layout, encodeMeta(layout));
+  const opt = new Optimizer(x, tables, config, layout);
+  if (options.params) opt.params.set(options.params);
+  return opt;
+}
+
+/** A fresh instance laid out for this config; the header's hyperparameters written. */
+export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout, meta: Uint8Array): Exports {
+  const x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  const base = tables.bases.get(config.base)!, rule = tables.rules.get(config.rule)!;
+  const saved = x.slotsFor(base, rule);
+  const need = x.bytesNeeded(layout.n, saved, 0, meta.length) + x.header();
+  if (need > 2 ** 32 - 65536) {
+    const perParam = 4 * (2 + saved);
+    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ${fmtBytes(need)} of ` +
+      `WebAssembly memory (${perParam} bytes per parameter); a 32-bit memory holds at most 4 GiB, ` +
+      `so at most ${Math.floor((2 ** 32 - 65536 - x.header() - 1024 - meta.length - 64) / perParam)} parameters here`);
+  }
+  const h = x.header();
+  encodeHyper(config, tables.hyper, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
+  const code = x.init(base, rule, layout.n, meta.length);
+  if (code === 3) fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(need)} for ${layout.n} parameters`);
+  if (code !== 0) fail('E_OPTION', `stepsize.wasm refused base '${config.base}' with rule '${config.rule}' (code ${code})`);
+  new Uint8Array(x.memory.buffer, x.meta(), meta.length).set(meta);
+  return x;
+}
+
+function fmtBytes(b: number): string {
+  return b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`;
+}

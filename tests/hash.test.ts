@@ -1,0 +1,31 @@
+// A fixed 500-step training run whose parameter hash must be identical in every runtime.
+// The run uses every base in turn; data comes from integer-seeded arithmetic only.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { stepsize, rng, runtimeName } from './util.js';
+
+export const hashes: Record<string, string> = {};
+
+const h = suite('trajectory hash');
+h('500 steps on a noisy quadratic, every base', async () => {
+  const ss = await stepsize();
+  const parts: string[] = [];
+  for (const base of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const) {
+    const n = 1000, r = rng(42);
+    const opt = ss.create({ size: n, base, lr: 0.01, clipNorm: 10 });
+    for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
+    for (let t = 0; t < 500; t++) {
+      const p = opt.params, g = opt.grads;
+      for (let i = 0; i < n; i++) g[i] = (1 + (i % 7)) * (p[i] - 0.25) + 0.1 * (2 * r() - 1);
+      opt.step();
+    }
+    parts.push(opt.paramsHash());
+  }
+  hashes.trajectory = parts.join('');
+  assert.is(hashes.trajectory.length, 96);
+  console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
+});
+
+h.run();
+
+export {};
