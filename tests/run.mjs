@@ -1,0 +1,114 @@
+// npm test: runs every suite in every runtime and sums the results.
+//   as-pect   the AssemblyScript primitives (assembly/__tests__)
+//   node      build/tests/main.js
+//   deno      the same bundle (Deno from its npm package)
+//   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+// then checks that every runtime printed the same trajectory hash, and ends with one line
+// "N passed, N failed". Exit code 1 on any failure or on a runtime that did not report.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './serve.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'node_modules', '.bin');
+const only = process.argv.slice(2);
+const results = [];  // { name, passed, failed, note }
+const hashes = {};   // runtime -> hash
+
+function exec(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let out = '';
+    const take = (d) => { const s = d.toString(); out += s; process.stdout.write(s); };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', (e) => resolve({ code: -1, out: out + String(e) }));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+function fromBundle(name, { code, out }) {
+  const m = /RESULT (\w+) passed=(\d+) failed=(\d+)/.exec(out);
+  const h = /HASH \w+ ([0-9a-f]+)/.exec(out);
+  if (h) hashes[name] = h[1];
+  if (!m) return results.push({ name, passed: 0, failed: 1, note: `did not finish (exit ${code})` });
+  results.push({ name, passed: +m[2], failed: +m[3] + (code !== 0 && +m[3] === 0 ? 1 : 0) });
+}
+
+async function aspect() {
+  const r = await exec(join(BIN, 'asp'), ['--config', 'as-pect.config.js', '--summary'], { FORCE_COLOR: '0' });
+  // eslint-disable-next-line no-control-regex
+  const plain = r.out.replace(/\u001b\[[0-9;]*m/g, '');
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(plain);
+  if (!m) return results.push({ name: 'as-pect', passed: 0, failed: 1, note: `no summary (exit ${r.code})` });
+  results.push({ name: 'as-pect', passed: +m[1], failed: +m[2] - +m[1] + (r.code !== 0 && m[1] === m[2] ? 1 : 0) });
+}
+
+async function node() {
+  fromBundle('node', await exec(process.execPath, ['build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
+async function deno() {
+  const bin = join(BIN, 'deno');
+  fromBundle('deno', await exec(bin, ['run', '--allow-read', '--allow-env=NODE_DISABLE_COLORS,NO_COLOR,FORCE_COLOR,TERM',
+    'build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
+async function chromium() {
+  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+  if (!executablePath) {
+    return results.push({ name: 'chromium', passed: 0, failed: 1, note: 'no /usr/bin/chromium (apt-get install chromium)' });
+  }
+  const { chromium: pw } = await import('playwright-core');
+  const server = await serve(0);
+  const profile = mkdtempSync(join(tmpdir(), 'stepsize-chromium-'));
+  let out = '';
+  let context;
+  try {
+    context = await pw.launchPersistentContext(profile, {
+      executablePath, headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await context.newPage();
+    page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
+    page.on('pageerror', (e) => { out += `pageerror ${e}\n`; console.log(`pageerror: ${e}`); });
+    await page.goto(`http://127.0.0.1:${server.address().port}/tests/index.html`);
+    await page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, null, { timeout: 300_000 });
+    fromBundle('chromium', { code: 0, out });
+  } catch (e) {
+    fromBundle('chromium', { code: 1, out: `${out}\n${e}` });
+    console.log(String(e));
+  } finally {
+    await context?.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const runners = { 'as-pect': aspect, node, deno, chromium };
+for (const [name, fn] of Object.entries(runners)) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n=== ${name} ===`);
+  const t0 = Date.now();
+  await fn();
+  console.log(`=== ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s ===`);
+}
+
+// The same .wasm, the same inputs: the same trajectory in every runtime.
+const names = Object.keys(hashes);
+if (names.length > 1) {
+  const same = names.every((n) => hashes[n] === hashes[names[0]]);
+  results.push({ name: 'cross-runtime hash', passed: same ? 1 : 0, failed: same ? 0 : 1 });
+}
+
+console.log('\nruntime              passed  failed');
+for (const r of results) console.log(`${r.name.padEnd(20)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.note ? `  ${r.note}` : ''}`);
+for (const n of names) console.log(`hash ${n.padEnd(9)} ${hashes[n]}`);
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
