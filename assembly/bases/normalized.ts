@@ -7,12 +7,14 @@
 // depends on ‖g‖), and ‖d‖² = α²·gg + 2α·ug + uu. A zero direction takes no step.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { finiteAcc, normSq } from '../simd';
+import { normSq } from '../simd';
+import { bufferedUpdate } from './momentum';
 
 let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
 
 /** The reduction pass: returns ‖g‖² and keeps the sums the update needs. */
-export function normalizedReduce(): f64 {
+// @ts-ignore: decorator
+@noinline export function normalizedReduce(): f64 {
   const mu = hyper(HP_momentum), wd = hyper(HP_weightDecay), nes = hyper(HP_nesterov) != 0;
   const beta = nes ? mu * mu : mu, gamma = nes ? (1 + mu) * wd : wd;
   ug = 0; uu = 0;
@@ -23,8 +25,9 @@ export function normalizedReduce(): f64 {
   let p = P, g = G, b = slot(0);
   const end = P + (<usize>NPAD << 2);
   while (p < end) {
+    const k = end - p >= 512 ? 32 : 16; // 128-float blocks (32 products per lane), then 64
     let sgg = f32x4.splat(0), sug = f32x4.splat(0), suu = f32x4.splat(0);
-    for (let k = 0; k < 16; k++) {
+    for (let i = 0; i < k; i++) {
       const x = v128.load(g);
       const u = f32x4.add(f32x4.mul(vb, v128.load(b)), f32x4.mul(vg, v128.load(p)));
       sgg = f32x4.add(sgg, f32x4.mul(x, x));
@@ -45,30 +48,10 @@ export function normalizedReduce(): f64 {
   return gg;
 }
 
-// @ts-ignore: decorator
-@inline function run(lr: f64, c: f64, nesterov: bool): bool {
-  const mu = hyper(HP_momentum);
-  const alpha = nesterov ? (1 + mu) * c : c;
-  const dd = alpha * alpha * gg + 2 * alpha * ug + uu;
-  const scale = dd > 0 ? lr / Math.sqrt(dd) : 0;
-  const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>hyper(HP_weightDecay));
-  const vmu = f32x4.splat(<f32>mu), vs = f32x4.splat(<f32>scale), zero = f32x4.splat(0);
-  let ok = zero, p = P, g = G, b = slot(0);
-  const end = P + (<usize>NPAD << 2);
-  while (p < end) {
-    const x = v128.load(p);
-    const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, x));
-    const bn = f32x4.add(f32x4.mul(vmu, v128.load(b)), ge);
-    v128.store(b, bn);
-    const d = nesterov ? f32x4.add(ge, f32x4.mul(vmu, bn)) : bn;
-    const y = f32x4.sub(x, f32x4.mul(vs, d));
-    v128.store(p, y);
-    ok = f32x4.add(ok, f32x4.mul(y, zero));
-    p += 16; g += 16; b += 16;
-  }
-  return finiteAcc(ok);
-}
-
 export function normalizedUpdate(lr: f64, c: f64): bool {
-  return hyper(HP_nesterov) != 0 ? run(lr, c, true) : run(lr, c, false);
+  const mu = hyper(HP_momentum);
+  const alpha = hyper(HP_nesterov) != 0 ? (1 + mu) * c : c;
+  const dd = alpha * alpha * gg + 2 * alpha * ug + uu;
+  // momentum's pass (momentum.ts) with step size lr/‖d‖
+  return bufferedUpdate(dd > 0 ? lr / Math.sqrt(dd) : 0, c, false);
 }

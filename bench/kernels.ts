@@ -1,0 +1,158 @@
+// npm run bench: ns/param per step of every base at N = 1e4..1e7, beside
+//   (a) the same step in plain TypeScript over Float32Array (plain.ts),
+//   (b) TensorFlow.js's tf.train.sgd/momentum/adam on its wasm and cpu backends,
+//   (c) the most straightforward SIMD kernels and a SIMD memory copy of the same bytes
+//       (floor.ts): the memory-bandwidth floor.
+// Every contender is measured in each of ROUNDS interleaved rounds and the median kept, so
+// the ratios compare figures taken under the same machine load. Writes results/kernels.json.
+import { load } from '../build/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { plain, plainState } from '../bench/plain.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = QUICK ? [1e4, 1e5, 1e6] : [1e4, 1e5, 1e6, 1e7];
+const ROUNDS = QUICK ? 3 : 5;
+const MIN_MS = QUICK ? 40 : 120;
+// BENCH_ONLY=regex keeps the contenders whose name matches (for quick iterations)
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
+// bytes a step must move per parameter at the least (read p, g and state; write p and state),
+// and what ours moves: the reduction pass reads g once more (4 B) before the update, which
+// is what lets a non-finite gradient change nothing and lets clipping see the global norm.
+const MIN_BYTES: Record<string, number> = { sgd: 12, momentum: 20 };
+const OUR_BYTES: Record<string, number> = { sgd: 16, momentum: 24 };
+
+interface Contender { name: string; group: string; setup: () => () => void; teardown?: () => void }
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** ms per call of fn over a batch of at least MIN_MS (at least one call). */
+function batch(fn: () => void, reps: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (performance.now() - t0) / reps;
+}
+
+async function main(): Promise<void> {
+  const ss = await load();
+  // initialize both tfjs backends once; switching between them is synchronous afterwards
+  await tf.setBackend('wasm');
+  await tf.setBackend('cpu');
+  const floorBytes = readFileSync(new URL('./floor.wasm', import.meta.url));
+  const floor = (await WebAssembly.instantiate(floorBytes, {})).instance.exports as any;
+  const fmem = () => floor.memory.buffer as ArrayBuffer;
+  const results: any[] = [];
+  // one scratch area for the largest N: p, g, m, v, or a copy of up to 28 bytes per parameter
+  const maxPad = Math.ceil(Math.max(...SIZES) / 64) * 64;
+  const area = floor.alloc(maxPad * 4 * 8);
+  if (!area) throw new Error('floor.wasm: out of memory');
+
+  for (const n of SIZES) {
+    const contenders: Contender[] = [];
+    for (const base of BASES) {
+      contenders.push({
+        name: `stepsize ${base}`, group: base, setup: () => {
+          const opt = ss.create({ size: n, base, lr: 1e-3 });
+          const g = opt.grads;
+          for (let i = 0; i < n; i++) g[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+          contenders.find((c) => c.name === `stepsize ${base}`)!.teardown = () => opt.dispose();
+          return () => opt.step();
+        },
+      });
+      contenders.push({ name: `plain-ts ${base}`, group: base, setup: () => { const s = plainState(n); const f = plain[base]; return () => f(s); } });
+    }
+    // straightforward SIMD kernels and copy floors share one scratch area in floor.wasm
+    const pad = Math.ceil(n / 64) * 64;
+    const P = area, G = P + pad * 4, M = G + pad * 4, V = M + pad * 4;
+    new Float32Array(fmem(), P, pad * 4).fill(0);
+    const gv = new Float32Array(fmem(), G, pad);
+    for (let i = 0; i < n; i++) gv[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+    let t = 0;
+    contenders.push({ name: 'simd-floor sgd', group: 'sgd', setup: () => () => floor.sgd(P, G, pad, 1e-3) });
+    contenders.push({ name: 'simd-floor momentum', group: 'momentum', setup: () => () => floor.momentum(P, G, M, pad, 1e-3, 0.9) });
+    contenders.push({ name: 'simd-floor adam', group: 'adam', setup: () => () => floor.adam(P, G, M, V, pad, 1e-3, 0.9, 0.999, 1e-8, ++t) });
+    for (const bytes of [12, 16, 20, 24, 28]) {
+      // a copy that reads bytes/2 and writes bytes/2 per parameter: the same traffic
+      const floats = Math.ceil((n * bytes) / 8 / 64) * 64;
+      contenders.push({ name: `memcopy ${bytes}B`, group: 'copy', setup: () => () => floor.copy(P, P + floats * 4, floats) });
+    }
+    for (const backend of ['wasm', 'cpu']) {
+      for (const kind of ['sgd', 'momentum', 'adam'] as const) {
+        contenders.push({
+          name: `tfjs-${backend} ${kind}`, group: kind, setup: () => {
+            tf.setBackend(backend);
+            const v = tf.variable(tf.zeros([n]));
+            const g = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5));
+            const o = kind === 'sgd' ? tf.train.sgd(1e-3) : kind === 'momentum' ? tf.train.momentum(1e-3, 0.9) : tf.train.adam(1e-3);
+            contenders.find((c) => c.name === `tfjs-${backend} ${kind}`)!.teardown = () => { o.dispose(); v.dispose(); g.dispose(); };
+            return () => { tf.setBackend(backend); o.applyGradients({ [v.name]: g }); };
+          },
+        });
+      }
+    }
+    // warm up, pick a batch size per contender, then measure in interleaved rounds
+    const fns = contenders.filter((c) => !ONLY || ONLY.test(c.name)).map((c) => {
+      const fn = c.setup();
+      fn(); fn();
+      const once = batch(fn, 1);
+      return { c, fn, reps: Math.max(1, Math.ceil(MIN_MS / Math.max(once, 1e-3))), ms: [] as number[] };
+    });
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const f of fns) f.ms.push(batch(f.fn, f.reps));
+      process.stdout.write(`\r  N=${n.toExponential(0)}: round ${r + 1}/${ROUNDS}`);
+    }
+    process.stdout.write('\n');
+    for (const f of fns) {
+      const ms = median(f.ms);
+      results.push({ n, name: f.c.name, group: f.c.group, msPerStep: ms, nsPerParam: (ms * 1e6) / n, rounds: f.ms.length, reps: f.reps });
+      f.c.teardown?.();
+    }
+  }
+
+  // ratios and goals, from figures of this run only
+  const ns = (name: string, n: number) => results.find((r) => r.name === name && r.n === n)?.nsPerParam ?? NaN;
+  const goals: any[] = [];
+  for (const n of SIZES.filter((s) => s >= 1e6)) {
+    goals.push({ goal: 'adam / straightforward SIMD adam', n, value: ns('stepsize adam', n) / ns('simd-floor adam', n), target: '<= 1.3' });
+    goals.push({ goal: 'plain-ts adam / adam', n, value: ns('plain-ts adam', n) / ns('stepsize adam', n), target: '>= 4' });
+    goals.push({ goal: 'tfjs-wasm adam / adam', n, value: ns('tfjs-wasm adam', n) / ns('stepsize adam', n), target: '>= 4' });
+    for (const base of ['sgd', 'momentum']) {
+      goals.push({ goal: `${base} / memcopy ${OUR_BYTES[base]}B (bytes it moves)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${OUR_BYTES[base]}B`, n), target: '<= 1.5' });
+      goals.push({ goal: `${base} / memcopy ${MIN_BYTES[base]}B (minimum bytes)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${MIN_BYTES[base]}B`, n), target: '<= 1.5' });
+    }
+  }
+  for (const g of goals) {
+    const [op, lim] = g.target.split(' ');
+    g.pass = op === '<=' ? g.value <= +lim : g.value >= +lim;
+  }
+
+  const names = [...new Set(results.map((r) => r.name))];
+  const head = `${'ns/param per step'.padEnd(24)}${SIZES.map((s) => `N=${s.toExponential(0)}`.padStart(11)).join('')}`;
+  console.log(`\n${head}\n${'-'.repeat(head.length)}`);
+  for (const name of names) {
+    console.log(`${name.padEnd(24)}${SIZES.map((s) => ns(name, s).toFixed(3).padStart(11)).join('')}`);
+  }
+  console.log(`\n${'goal'.padEnd(46)}    N    value   target   verdict`);
+  for (const g of goals) {
+    console.log(`${g.goal.padEnd(46)} ${g.n.toExponential(0).padStart(5)} ${g.value.toFixed(2).padStart(8)}   ${g.target.padEnd(7)}  ${g.pass ? 'met' : 'NOT met'}`);
+  }
+  const out = {
+    when: new Date().toISOString(), quick: QUICK, rounds: ROUNDS,
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: process.platform },
+    wasmBytes: readFileSync(new URL('../stepsize.wasm', import.meta.url)).length,
+    results, goals,
+  };
+  const dir = new URL('../../bench/results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL('kernels.json', dir), JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote bench/results/kernels.json (stepsize.wasm ${out.wasmBytes} bytes)`);
+}
+
+await main();

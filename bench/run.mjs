@@ -1,0 +1,16 @@
+// npm run bench: compiles the yardsticks (floor.ts), bundles kernels.ts and runs it.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+execFileSync(`${root}node_modules/.bin/asc`, ['bench/floor.ts', '--outFile', 'build/bench/floor.wasm', '-O3', '--noAssert',
+  '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd'], { cwd: root, stdio: 'inherit' });
+await build({
+  entryPoints: [`${root}bench/kernels.ts`], outfile: `${root}build/bench/kernels.js`, bundle: true, format: 'esm',
+  platform: 'node', target: 'node20', logLevel: 'warning', external: ['@tensorflow/*'],
+  plugins: [{ name: 'package-under-test', setup(b) {
+    b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
+  } }],
+});
+await import(`${root}build/bench/kernels.js`);
