@@ -126,7 +126,8 @@ export function allFinite(a: usize, n: u32): bool {
 }
 
 /** Exact verdict on an accumulator of sum4 terms over [a, a + n): true when all finite. */
-export function finiteAfter(acc: v128, a: usize, n: u32): bool {
+// @ts-ignore: decorator
+@inline export function finiteAfter(acc: v128, a: usize, n: u32): bool {
   const s = f32x4.mul(acc, f32x4.splat(0)); // 0 per lane iff that lane's sum is finite
   return v128.all_true<i32>(f32x4.eq(s, s)) || allFinite(a, n);
 }
