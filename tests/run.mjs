@@ -2,6 +2,7 @@
 //   as-pect   the AssemblyScript primitives (assembly/__tests__)
 //   node      build/tests/main.js
 //   deno      the same bundle (Deno from its npm package)
+//   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
 // then checks that every runtime printed the same trajectory hash, and ends with one line
 // "N passed, N failed". Exit code 1 on any failure or on a runtime that did not report.
@@ -57,6 +58,10 @@ async function deno() {
     'build/tests/main.js'], { NO_COLOR: '1' }));
 }
 
+async function bun() {
+  fromBundle('bun', await exec(join(BIN, 'bun'), ['build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
 async function chromium() {
   const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
   if (!executablePath) {
@@ -89,7 +94,7 @@ async function chromium() {
   }
 }
 
-const runners = { 'as-pect': aspect, node, deno, chromium };
+const runners = { 'as-pect': aspect, node, deno, bun, chromium };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
