@@ -8,9 +8,14 @@ export const BASE_adam: i32 = 2;
 export const BASE_adamw: i32 = 3;
 export const BASE_sign: i32 = 4;
 export const BASE_normalized: i32 = 5;
+export const BASE_none: i32 = 6;        // the rule carries its own update (c2min, p2min)
 
 // learning-rate rules
 export const RULE_constant: i32 = 0;
+export const RULE_c2min: i32 = 1;
+export const RULE_p2min: i32 = 2;
+export const RULE_clara: i32 = 3;
+export const RULE_csa: i32 = 4;
 
 // hyperparameters (header f64 slots); 0..15 belong to the bases, 16.. to the rules
 export const HP_lr: i32 = 0;
@@ -22,18 +27,68 @@ export const HP_eps: i32 = 5;
 export const HP_weightDecay: i32 = 6;
 export const HP_clipNorm: i32 = 7;       // 0 = no clipping
 export const HP_skipNonFinite: i32 = 8;  // 1 = count and skip a non-finite gradient
+// rules' own (16..), named HP_<rule>_<option>; the loader maps them to options by that name
+export const HP_c2min_beta: i32 = 16;     // fixed mixing weight, or -1 = adaptive (loss-noise rule)
+export const HP_c2min_posSlope: i32 = 17;
+export const HP_c2min_negSlope: i32 = 18;
+export const HP_clara_c: i32 = 16;
+export const HP_clara_damping: i32 = 17;
+export const HP_clara_unitStep: i32 = 18;
+export const HP_csa_c: i32 = 16;
+export const HP_csa_damping: i32 = 17;
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied
 export const S_skipped: i32 = 1;  // steps skipped for a non-finite gradient
 export const S_lr: i32 = 2;       // learning rate the last update used
+export const S_retraces: i32 = 3; // ELRA: steps that were retraced
+// rules' own (8..)
+export const S_c2min_alpha: i32 = 8;
+export const S_c2min_beta: i32 = 9;
+export const S_c2min_q: i32 = 10;      // ‖P‖², cached
+export const S_c2min_best: i32 = 11;   // leaky best loss B
+export const S_c2min_F: i32 = 12;      // loss EMA (adaptive beta)
+export const S_c2min_N: i32 = 13;      // noise EMA (adaptive beta)
+export const S_c2min_f0: i32 = 14;
+export const S_c2min_started: i32 = 15;
+export const S_p2min_alpha: i32 = 8;
+export const S_p2min_D: i32 = 9;       // growth damper
+export const S_p2min_E: i32 = 10;      // error damper
+export const S_p2min_best: i32 = 11;   // leaky best loss B
+export const S_p2min_last: i32 = 12;   // last accepted loss L
+export const S_p2min_finit: i32 = 13;
+export const S_p2min_q: i32 = 14;      // ‖P‖², cached
+export const S_p2min_started: i32 = 15;
+export const S_clara_eta: i32 = 8;     // the learning rate of the next step
+export const S_csa_eta: i32 = 8;
 
 // telemetry of the last step (stats); 0..7 common, 8.. the rule's
 export const T_lr: i32 = 0;
 export const T_gradNorm: i32 = 1;   // global L2 norm of the raw gradient
 export const T_clipScale: i32 = 2;  // factor the gradient was scaled by (1 = not clipped)
+// rules' own signals (8..), named T_<rule>_<signal>
+export const T_c2min_cos: i32 = 8;       // cosine of the last two gradients
+export const T_c2min_factor: i32 = 9;    // alpha's multiplicative change this step
+export const T_c2min_beta: i32 = 10;
+export const T_c2min_retraced: i32 = 11; // 1 when the step was rejected and retraced
+export const T_c2min_bestLoss: i32 = 12;
+export const T_p2min_h: i32 = 8;          // 1 − (G·P)/(P·P): the secant curvature ratio
+export const T_p2min_growthCap: i32 = 9;
+export const T_p2min_tolerance: i32 = 10; // tau
+export const T_p2min_retraced: i32 = 11;
+export const T_p2min_bestLoss: i32 = 12;
+export const T_clara_pathNormSq: i32 = 8; // ‖p‖² after this step
+export const T_clara_pathRatio: i32 = 9;  // ‖p‖² / mu: > 1 raises the LR, < 1 lowers it
+export const T_clara_reference: i32 = 10; // mu
+export const T_clara_dirNorm: i32 = 11;   // ‖g‖ (sgd) or ‖Adam direction‖ (adam)
+export const T_clara_nextLr: i32 = 12;
+export const T_csa_pathNormSq: i32 = 8;
+export const T_csa_pathRatio: i32 = 9;    // ‖p‖² / mu_t
+export const T_csa_reference: i32 = 10;   // mu_t (transient)
+export const T_csa_dirNorm: i32 = 11;
 
 // step() results
 export const OK: i32 = 0;
 export const NONFINITE_GRAD: i32 = 1;  // nothing changed (or counted as skipped)
 export const DIVERGED: i32 = 2;        // the update produced non-finite parameters
+export const BAD_LOSS: i32 = 3;        // ELRA's first step needs a finite loss; nothing changed

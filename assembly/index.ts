@@ -1,46 +1,65 @@
 // The module's exports: one instance is one optimizer.
 //   init(base, rule, n, metaBytes)  lays out memory once (hyperparameters already written)
-//   step()                          one reduction pass + one fused update pass
+//   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
 import {
   BASE, P, G, N, NPAD, H_BASE, H_RULE, H_MAGIC, H_FORMAT, H_N, H_NPAD, H_SAVED, H_SCRATCH,
-  H_META, H_IMAGE, MAGIC, FORMAT, hyper, state, setState, setStat, layout, padded,
+  H_META, H_IMAGE, MAGIC, FORMAT, layout, padded,
 } from './layout';
 import {
-  RULE_constant, HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, T_lr, T_gradNorm,
-  T_clipScale, OK, NONFINITE_GRAD, DIVERGED,
+  BASE_sgd, BASE_adam, BASE_none, RULE_constant, RULE_c2min, RULE_p2min, RULE_clara, RULE_csa,
 } from './ids';
-import { baseSlots, baseReduce, baseUpdate } from './bases/index';
-import { constantLr } from './rules/constant';
+import { baseSlots } from './bases/index';
+import { constantStep } from './rules/constant';
+import { c2minStep, c2minWants } from './rules/c2min';
+import { p2minStep, p2minWants } from './rules/p2min';
+import { claraStep } from './rules/clara';
+import { csaStep } from './rules/csa';
 import { allFinite, hash64 } from './simd';
 
 export * from './ids';
 export { MAGIC, FORMAT, HEADER_BYTES, H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS, bytesNeeded } from './layout';
 
-/** Saved state slots of a rule (beyond its base's), or -1 for an unknown rule. */
-function ruleSlots(rule: i32): i32 {
+/**
+ * Saved state slots a rule adds to its base's, or -1 when the rule does not drive that base.
+ * Rules with their own update (c2min, p2min) take base 'none'.
+ */
+function ruleSlots(rule: i32, base: i32): i32 {
   switch (rule) {
-    case RULE_constant: return 0;
+    case RULE_constant: return base == BASE_none ? -1 : 0;
+    case RULE_c2min: return base == BASE_none ? 2 : -1;                         // P, m
+    case RULE_p2min: return base == BASE_none ? 1 : -1;                         // P
+    case RULE_clara: case RULE_csa: return base == BASE_sgd || base == BASE_adam ? 1 : -1; // path
   }
   return -1;
 }
 
-/** Saved slots for this base and rule, or -1 when either is unknown. */
+/** Scratch vectors (not saved) a rule needs. */
+function ruleScratch(rule: i32, base: i32): u32 {
+  return rule == RULE_clara && base == BASE_adam ? 1 : 0; // the Adam direction between passes
+}
+
+/** Saved slots for this base and rule, or -1 when either is unknown or they do not combine. */
 export function slotsFor(base: i32, rule: i32): i32 {
-  const b = baseSlots(base), r = ruleSlots(rule);
+  const b = baseSlots(base), r = ruleSlots(rule, base);
   return b < 0 || r < 0 ? -1 : b + r;
+}
+
+/** Scratch slots for this base and rule. */
+export function scratchFor(base: i32, rule: i32): u32 {
+  return ruleScratch(rule, base);
 }
 
 /** Address of the header; hyperparameters are written there before init. */
 export function header(): usize { return BASE; }
 
-/** 0 ok; 1 unknown base; 2 unknown rule; 3 memory cannot hold it. */
+/** 0 ok; 1 unknown base; 2 unknown rule or one that does not drive this base; 3 memory cannot hold it. */
 export function init(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
   if (baseSlots(base) < 0) return 1;
-  if (ruleSlots(rule) < 0) return 2;
+  if (ruleSlots(rule, base) < 0) return 2;
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
-  return layout(n, <u32>slotsFor(base, rule), 0, metaBytes);
+  return layout(n, <u32>slotsFor(base, rule), scratchFor(base, rule), metaBytes);
 }
 
 export function params(): usize { return P; }
@@ -48,29 +67,28 @@ export function grads(): usize { return G; }
 export function meta(): usize { return BASE + 1024; }
 export function imageBytes(): u32 { return load<u32>(BASE + H_IMAGE); }
 
-function ruleLr(rule: i32): f64 {
+/**
+ * One optimizer step from the gradient in grads(); `loss` is the minibatch loss when
+ * hasLoss is 1 (the loader refuses a loss-less step for rules that need it). See ids.ts for
+ * the result codes.
+ */
+export function step(loss: f64, hasLoss: i32): i32 {
+  const base = load<i32>(BASE + H_BASE), rule = load<i32>(BASE + H_RULE);
   switch (rule) {
-    case RULE_constant: return constantLr();
+    case RULE_c2min: return c2minStep(loss);
+    case RULE_p2min: return p2minStep(loss);
+    case RULE_clara: return claraStep(base);
+    case RULE_csa: return csaStep(base);
   }
-  return 0;
+  return constantStep(base);
 }
 
-/** One optimizer step from the gradient in grads(). See ids.ts for the result codes. */
-export function step(): i32 {
-  const base = load<i32>(BASE + H_BASE), rule = load<i32>(BASE + H_RULE);
-  const gg = baseReduce(base);
-  if (!isFinite(gg)) {
-    if (hyper(HP_skipNonFinite) != 0) setState(S_skipped, state(S_skipped) + 1);
-    return NONFINITE_GRAD;
-  }
-  const gnorm = Math.sqrt(gg), clip = hyper(HP_clipNorm);
-  const c = clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
-  const lr = ruleLr(rule);
-  setState(S_step, state(S_step) + 1);
-  const finite = baseUpdate(base, lr, c);
-  setState(S_lr, lr);
-  setStat(T_lr, lr); setStat(T_gradNorm, gnorm); setStat(T_clipScale, c);
-  return finite ? OK : DIVERGED;
+/** Whether step(loss) will read the gradient (ELRA skips it on a retrace); true for other rules. */
+export function wantsGradient(loss: f64): bool {
+  const rule = load<i32>(BASE + H_RULE);
+  if (rule == RULE_c2min) return c2minWants(loss);
+  if (rule == RULE_p2min) return p2minWants(loss);
+  return true;
 }
 
 /** Checksum of the checkpoint image (header .. last saved slot). */
@@ -94,7 +112,7 @@ export function checkImage(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
   if (load<i32>(BASE + H_BASE) != base || load<i32>(BASE + H_RULE) != rule) return 1;
   if (load<u32>(BASE + H_N) != n || load<u32>(BASE + H_NPAD) != padded(n)) return 1;
   if (load<u32>(BASE + H_SAVED) != <u32>slotsFor(base, rule)) return 1;
-  if (load<u32>(BASE + H_SCRATCH) != 0 || load<u32>(BASE + H_META) != metaBytes) return 1;
+  if (load<u32>(BASE + H_SCRATCH) != scratchFor(base, rule) || load<u32>(BASE + H_META) != metaBytes) return 1;
   if (load<u32>(BASE + H_IMAGE) != <u32>(G - BASE)) return 1;
   const tail = (NPAD - N) << 2, vec = <usize>NPAD << 2;
   for (let v = P; v < G; v += vec) memory.fill(v + (<usize>N << 2), 0, tail);

@@ -2,17 +2,17 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { resolveConfig, encodeHyper, type Config, type Hyperparameters, type BaseName, type RuleName } from './options.js';
+import { resolveConfig, encodeHyper, needsLoss, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
 import { resolveLayout, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
 import type { Exports, Tables } from './wasm.js';
 
-export interface CreateOptions extends Hyperparameters {
+export interface CreateOptions extends Hyperparameters, RuleOptions {
   /** Number of parameters (or give `tensors`). */
   size?: number;
   /** Named tensors laid end to end in the flat vector, e.g. { w1: [784, 128], b1: [128] }. */
   tensors?: TensorShapes;
-  /** Base optimizer. */
-  base: BaseName;
+  /** Base optimizer (left out for rules with their own update: c2min, p2min). */
+  base?: BaseName;
   /** Learning-rate rule. Default 'constant'. */
   rule?: RuleName;
   /** Initial parameter values (length = size); default all zeros. */
@@ -33,7 +33,9 @@ export interface Stats {
   gradNorm: number;
   /** factor the gradient was scaled by to meet clipNorm (1 = not clipped) */
   clipScale: number;
-  [signal: string]: number;
+  /** ELRA: steps that were retraced */
+  retraces?: number;
+  [signal: string]: number | undefined;
 }
 
 export interface TensorView { name: string; shape: number[]; offset: number; params: Float32Array; grads: Float32Array }
@@ -100,18 +102,34 @@ export class Optimizer {
   /** The learning rate the last step used (before the first step: the configured lr). */
   get lr(): number {
     this.#live();
-    return this.#state[this.#t.state.get('step')!] > 0 ? this.#state[this.#t.state.get('lr')!] : this.config.lr;
+    return this.#state[this.#t.state.get('step')!] > 0 ? this.#state[this.#t.state.get('lr')!] : this.config.lr!;
   }
 
   /** Telemetry of the last step: lr and each rule's own signals. */
   get stats(): Stats {
     this.#live();
+    const rule = this.config.rule;
     const out: Record<string, number> = {
       step: this.#state[this.#t.state.get('step')!],
       skipped: this.#state[this.#t.state.get('skipped')!],
     };
-    for (const [name, i] of this.#t.stats) out[name] = this.#stats[i];
+    if (needsLoss(rule)) out.retraces = this.#state[this.#t.state.get('retraces')!];
+    for (const [name, i] of this.#t.stats) {
+      if (!name.includes('_')) out[name] = this.#stats[i];
+      else if (name.startsWith(`${rule}_`)) out[name.slice(rule.length + 1)] = this.#stats[i];
+    }
     return out as Stats;
+  }
+
+  /**
+   * Whether step(loss) will use the gradient. ELRA rules (c2min, p2min) retrace instead of
+   * stepping when the loss is too high; then the caller can skip backprop. Always true for
+   * other rules.
+   */
+  wantsGradient(loss: number): boolean {
+    const x = this.#live();
+    if (typeof loss !== 'number') fail('E_LOSS', `wantsGradient() takes the minibatch loss, a number; got ${typeof loss}`);
+    return x.wantsGradient(loss) !== 0;
   }
 
   /**
@@ -124,16 +142,26 @@ export class Optimizer {
   step(closure: Closure): Promise<void>;
   step(arg?: number | Closure): void | Promise<void> {
     const x = this.#live();
-    if (typeof arg === 'function') return Promise.resolve().then(() => this.#apply(x));
+    const rule = this.config.rule;
+    if (typeof arg === 'function') {
+      if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+      return Promise.resolve().then(() => this.#apply(x, 0, 0));
+    }
     if (arg !== undefined && typeof arg !== 'number') {
       fail('E_OPTION', `step() takes nothing, the minibatch loss (a number) or a closure; got ${typeof arg}`);
     }
-    this.#apply(x);
+    if (arg === undefined && needsLoss(rule)) {
+      fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss) (its acceptance test and retrace use it)`);
+    }
+    this.#apply(x, arg ?? 0, arg === undefined ? 0 : 1);
   }
 
-  #apply(x: Exports): void {
-    const code = x.step();
+  #apply(x: Exports, loss: number, hasLoss: number): void {
+    const code = x.step(loss, hasLoss);
     if (code === this.#t.codes.get('OK')) return;
+    if (code === this.#t.codes.get('BAD_LOSS')) {
+      fail('E_LOSS', `the first ${this.config.rule} step needs a finite loss (it becomes the reference the acceptance test uses); got ${loss}; nothing was changed`);
+    }
     if (code === this.#t.codes.get('NONFINITE_GRAD')) {
       if (this.config.nonFinite === 'skip') return;
       fail('E_GRADIENT', 'the gradient holds NaN or ±Infinity (or its squared norm overflows float32); nothing was changed. ' +
@@ -186,10 +214,10 @@ export function createOptimizer(module: WebAssembly.Module, tables: Tables, opti
 export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout, meta: Uint8Array): Exports {
   const x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
   const base = tables.bases.get(config.base)!, rule = tables.rules.get(config.rule)!;
-  const saved = x.slotsFor(base, rule);
-  const need = x.bytesNeeded(layout.n, saved, 0, meta.length) + x.header();
+  const saved = x.slotsFor(base, rule), scratch = x.scratchFor(base, rule);
+  const need = x.bytesNeeded(layout.n, saved, scratch, meta.length) + x.header();
   if (need > 2 ** 32 - 65536) {
-    const perParam = 4 * (2 + saved);
+    const perParam = 4 * (2 + saved + scratch);
     fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ${fmtBytes(need)} of ` +
       `WebAssembly memory (${perParam} bytes per parameter); a 32-bit memory holds at most 4 GiB, ` +
       `so at most ${Math.floor((2 ** 32 - 65536 - x.header() - 1024 - meta.length - 64) / perParam)} parameters here`);
@@ -198,7 +226,7 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   encodeHyper(config, tables.hyper, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
   const code = x.init(base, rule, layout.n, meta.length);
   if (code === 3) fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(need)} for ${layout.n} parameters`);
-  if (code !== 0) fail('E_OPTION', `stepsize.wasm refused base '${config.base}' with rule '${config.rule}' (code ${code})`);
+  if (code !== 0) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   new Uint8Array(x.memory.buffer, x.meta(), meta.length).set(meta);
   return x;
 }

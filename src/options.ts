@@ -1,15 +1,17 @@
-// Validation of create() options: which hyperparameters each base takes, their defaults
-// (torch.optim's, which most users know) and the values allowed. Nothing numeric.
+// Validation of create() options: which hyperparameters each base and each rule takes, their
+// defaults (torch.optim's for the bases, the papers' for the rules) and the values allowed.
+// Nothing numeric. docs/rules/<id>.md says where each rule default comes from.
 import { fail } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
-export const RULES = ['constant'] as const;
-export type BaseName = (typeof BASES)[number];
+export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa'] as const;
+/** 'none': the rule carries its own update (c2min, p2min). */
+export type BaseName = (typeof BASES)[number] | 'none';
 export type RuleName = (typeof RULES)[number];
 
-/** Hyperparameters shared by every base (each base takes the subset listed in HYPERS). */
+/** Hyperparameters of the base optimizers (each base takes the subset listed in HYPERS). */
 export interface Hyperparameters {
-  /** Learning rate (the constant rule's; an adaptive rule's initial one). Default 1e-3. */
+  /** Learning rate (the constant rule's; an adaptive rule's initial one). Default 1e-3 (ELRA: 1e-5). */
   lr?: number;
   /** Momentum mu, buffer b = mu·b + g. Default 0.9 for `momentum`, 0 for `sign`/`normalized`. */
   momentum?: number;
@@ -27,7 +29,23 @@ export interface Hyperparameters {
   clipNorm?: number;
 }
 
-export interface Config extends Required<Hyperparameters> {
+/** The rules' own options (see docs/rules/<id>.md). */
+export interface RuleOptions {
+  /** c2min: mixing weight of momentum vs gradient, or 'adaptive' (the authors' loss-noise rule). Default 0.7. */
+  beta?: number | 'adaptive';
+  /** c2min: alpha ← alpha·(1 + posSlope·cos) when cos > 0. Default 0.6. */
+  posSlope?: number;
+  /** c2min: alpha ← alpha·(1 + negSlope·cos) when cos ≤ 0. Default 0.5. */
+  negSlope?: number;
+  /** clara, csa: path cumulation constant. Default 0.2. */
+  c?: number;
+  /** clara, csa: rate of the LR change (the papers' d). Default 1e-3. */
+  damping?: number;
+  /** clara: step by the unit direction (the paper's "_us" variants). Default false. */
+  unitStep?: boolean;
+}
+
+export interface Config extends Hyperparameters, RuleOptions {
   base: BaseName;
   rule: RuleName;
   nonFinite: 'throw' | 'skip';
@@ -36,23 +54,63 @@ export interface Config extends Required<Hyperparameters> {
 type Check = { allowed: string; ok: (v: number) => boolean };
 const positive: Check = { allowed: 'a finite number > 0', ok: (v) => Number.isFinite(v) && v > 0 };
 const unit: Check = { allowed: 'a number in [0, 1)', ok: (v) => v >= 0 && v < 1 };
+const openUnit: Check = { allowed: 'a number in (0, 1)', ok: (v) => v > 0 && v < 1 };
 const nonNegative: Check = { allowed: 'a finite number >= 0', ok: (v) => Number.isFinite(v) && v >= 0 };
 const clip: Check = { allowed: 'a number > 0 (Infinity turns clipping off)', ok: (v) => v > 0 };
+const slope: Check = { allowed: 'a number in [0, 10]', ok: (v) => v >= 0 && v <= 10 };
 
-const ALL = BASES;
 const MOMENTUM_BASES: readonly BaseName[] = ['momentum', 'sign', 'normalized'];
 const ADAM_BASES: readonly BaseName[] = ['adam', 'adamw'];
 
 interface HyperSpec { bases: readonly BaseName[]; def: (b: BaseName) => number | boolean; check?: Check }
 export const HYPERS: Record<keyof Hyperparameters, HyperSpec> = {
-  lr: { bases: ALL, def: () => 1e-3, check: positive },
+  lr: { bases: [...BASES, 'none'], def: () => 1e-3, check: positive },
   momentum: { bases: MOMENTUM_BASES, def: (b) => (b === 'momentum' ? 0.9 : 0), check: unit },
   nesterov: { bases: MOMENTUM_BASES, def: () => false },
   beta1: { bases: ADAM_BASES, def: () => 0.9, check: unit },
   beta2: { bases: ADAM_BASES, def: () => 0.999, check: unit },
   eps: { bases: ADAM_BASES, def: () => 1e-8, check: positive },
-  weightDecay: { bases: ALL, def: (b) => (b === 'adamw' ? 0.01 : 0), check: nonNegative },
-  clipNorm: { bases: ALL, def: () => Infinity, check: clip },
+  weightDecay: { bases: BASES, def: (b) => (b === 'adamw' ? 0.01 : 0), check: nonNegative },
+  clipNorm: { bases: BASES, def: () => Infinity, check: clip },
+};
+
+interface RuleOption {
+  def: number | boolean | string;
+  check?: Check;        // numbers; booleans have none
+  adaptive?: boolean;   // also accepts the string 'adaptive' (encoded as -1)
+}
+
+interface RuleSpec {
+  /** Bases the rule drives; ['none'] when it carries its own update. */
+  bases: readonly BaseName[];
+  /** The base options it accepts, per base (default: all the base takes). */
+  baseOptions?: (b: BaseName) => readonly string[];
+  /** Its initial-LR default, when not the base's. */
+  lr?: number;
+  /** step() must carry the minibatch loss. */
+  needsLoss?: boolean;
+  options: Record<string, RuleOption>;
+}
+
+export const RULE_SPECS: Record<RuleName, RuleSpec> = {
+  constant: { bases: BASES, options: {} },
+  c2min: {
+    bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true,
+    options: {
+      beta: { def: 0.7, check: unit, adaptive: true },
+      posSlope: { def: 0.6, check: slope },
+      negSlope: { def: 0.5, check: { allowed: 'a number in [0, 1)', ok: (v) => v >= 0 && v < 1 } },
+    },
+  },
+  p2min: { bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true, options: {} },
+  clara: {
+    bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] : ['lr']),
+    options: { c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive }, unitStep: { def: false } },
+  },
+  csa: {
+    bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps'] : ['lr']),
+    options: { c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive } },
+  },
 };
 
 const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite'];
@@ -66,34 +124,55 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
   return value as T;
 }
 
+/** The base options that apply to this base under this rule. */
+function baseOptionNames(base: BaseName, rule: RuleName): string[] {
+  const allowed = RULE_SPECS[rule].baseOptions?.(base);
+  return Object.keys(HYPERS).filter((k) => HYPERS[k as keyof Hyperparameters].bases.includes(base) && (!allowed || allowed.includes(k)));
+}
+
 /** Resolves and checks every option but the layout ones; throws E_OPTION naming the field. */
 export function resolveConfig(options: Record<string, unknown>): Config {
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object');
-  const base = oneOf('base', options.base, BASES);
   const rule = oneOf('rule', options.rule, RULES, 'constant');
+  const spec = RULE_SPECS[rule];
+  let base: BaseName;
+  if (spec.bases.length === 1 && spec.bases[0] === 'none') {
+    if (options.base !== undefined && options.base !== 'none') {
+      fail('E_OPTION', `rule '${rule}' carries its own update: leave 'base' out (got ${JSON.stringify(options.base)})`);
+    }
+    base = 'none';
+  } else {
+    base = oneOf('base', options.base, spec.bases as readonly BaseName[]);
+  }
   const nonFinite = oneOf('nonFinite', options.nonFinite, ['throw', 'skip'] as const, 'throw');
+  const baseNames = baseOptionNames(base, rule);
+  const ruleNames = Object.keys(spec.options);
   for (const key of Object.keys(options)) {
-    if (STRUCTURAL.includes(key)) continue;
-    const spec = (HYPERS as Record<string, HyperSpec>)[key];
-    if (!spec) {
-      fail('E_OPTION', `unknown option '${key}'; options are ${[...STRUCTURAL, ...Object.keys(HYPERS)].join(', ')}`);
+    if (STRUCTURAL.includes(key) || options[key] === undefined) continue;
+    if (baseNames.includes(key) || ruleNames.includes(key)) continue;
+    const known = key in HYPERS || Object.values(RULE_SPECS).some((s) => key in s.options);
+    if (!known) {
+      const all = new Set([...STRUCTURAL, ...Object.keys(HYPERS), ...Object.values(RULE_SPECS).flatMap((s) => Object.keys(s.options))]);
+      fail('E_OPTION', `unknown option '${key}'; options are ${[...all].join(', ')}`);
     }
-    if (options[key] !== undefined && !spec.bases.includes(base)) {
-      fail('E_OPTION', `option '${key}' does not apply to base '${base}'; it applies to ${spec.bases.join(', ')}`);
+    if (rule === 'constant') {
+      const bases = HYPERS[key as keyof Hyperparameters]?.bases ?? [];
+      fail('E_OPTION', `option '${key}' does not apply to base '${base}'; it applies to ${bases.filter((b) => b !== 'none').join(', ')}`);
     }
+    fail('E_OPTION', `option '${key}' does not apply to rule '${rule}'${base === 'none' ? '' : ` with base '${base}'`}; ` +
+      `it takes ${[...baseNames, ...ruleNames].join(', ')}`);
   }
   const out: Record<string, unknown> = { base, rule, nonFinite };
-  for (const [name, spec] of Object.entries(HYPERS)) {
+  for (const name of baseNames) {
+    const hspec = HYPERS[name as keyof Hyperparameters];
     const given = options[name];
-    const value = given === undefined ? spec.def(base) : given;
-    if (spec.check) {
-      if (typeof value !== 'number' || !spec.check.ok(value)) {
-        fail('E_OPTION', `option '${name}' must be ${spec.check.allowed}; got ${describe(value)}`);
-      }
-    } else if (typeof value !== 'boolean') {
-      fail('E_OPTION', `option '${name}' must be true or false; got ${describe(value)}`);
-    }
-    out[name] = value;
+    const value = given !== undefined ? given : name === 'lr' && spec.lr !== undefined ? spec.lr : hspec.def(base);
+    out[name] = checked(name, value, hspec.check);
+  }
+  for (const [name, ospec] of Object.entries(spec.options)) {
+    const given = options[name];
+    const value = given === undefined ? ospec.def : given;
+    out[name] = ospec.adaptive && value === 'adaptive' ? value : checked(name, value, ospec.check, ospec.adaptive);
   }
   if (out.nesterov && !((out.momentum as number) > 0)) {
     fail('E_OPTION', `option 'nesterov' needs momentum > 0 (base '${base}' has momentum ${out.momentum})`);
@@ -101,28 +180,50 @@ export function resolveConfig(options: Record<string, unknown>): Config {
   return out as unknown as Config;
 }
 
+function checked(name: string, value: unknown, check: Check | undefined, adaptive = false): number | boolean {
+  if (check) {
+    if (typeof value !== 'number' || !check.ok(value)) {
+      fail('E_OPTION', `option '${name}' must be ${check.allowed}${adaptive ? " or 'adaptive'" : ''}; got ${describe(value)}`);
+    }
+    return value;
+  }
+  if (typeof value !== 'boolean') fail('E_OPTION', `option '${name}' must be true or false; got ${describe(value)}`);
+  return value;
+}
+
 function describe(v: unknown): string {
   return typeof v === 'number' ? String(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
 }
 
+/** Whether step() must carry the minibatch loss for this rule. */
+export const needsLoss = (rule: RuleName): boolean => RULE_SPECS[rule].needsLoss === true;
+
 /** The header's f64 hyperparameter values for a config (ids from the wasm's HP_ exports). */
 export function encodeHyper(config: Config, ids: Map<string, number>, out: Float64Array): void {
   out.fill(0);
-  for (const name of Object.keys(HYPERS)) {
-    const v = config[name as keyof Hyperparameters];
-    const value = name === 'clipNorm' && v === Infinity ? 0 : Number(v);
-    out[ids.get(name)!] = value;
+  const cfg = config as unknown as Record<string, unknown>;
+  for (const name of baseOptionNames(config.base, config.rule)) {
+    const v = cfg[name];
+    out[ids.get(name)!] = name === 'clipNorm' && v === Infinity ? 0 : Number(v);
+  }
+  for (const name of Object.keys(RULE_SPECS[config.rule].options)) {
+    const v = cfg[name];
+    out[ids.get(`${config.rule}_${name}`)!] = v === 'adaptive' ? -1 : Number(v);
   }
   out[ids.get('skipNonFinite')!] = config.nonFinite === 'skip' ? 1 : 0;
 }
 
 /** The inverse of encodeHyper, for checkpoints; the result is re-validated by resolveConfig. */
 export function decodeHyper(base: BaseName, rule: RuleName, ids: Map<string, number>, hyper: Float64Array): Record<string, unknown> {
-  const out: Record<string, unknown> = { base, rule, nonFinite: hyper[ids.get('skipNonFinite')!] === 1 ? 'skip' : 'throw' };
-  for (const [name, spec] of Object.entries(HYPERS)) {
-    if (!spec.bases.includes(base)) continue;
+  const out: Record<string, unknown> = { rule, nonFinite: hyper[ids.get('skipNonFinite')!] === 1 ? 'skip' : 'throw' };
+  if (base !== 'none') out.base = base;
+  for (const name of baseOptionNames(base, rule)) {
     const v = hyper[ids.get(name)!];
-    out[name] = spec.check ? (name === 'clipNorm' && v === 0 ? Infinity : v) : v === 1;
+    out[name] = HYPERS[name as keyof Hyperparameters].check ? (name === 'clipNorm' && v === 0 ? Infinity : v) : v === 1;
+  }
+  for (const [name, ospec] of Object.entries(RULE_SPECS[rule].options)) {
+    const v = hyper[ids.get(`${rule}_${name}`)!];
+    out[name] = ospec.check ? (ospec.adaptive && v === -1 ? 'adaptive' : v) : v === 1;
   }
   return out;
 }

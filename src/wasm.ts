@@ -6,12 +6,14 @@ export interface Exports {
   header(): number;
   init(base: number, rule: number, n: number, metaBytes: number): number;
   slotsFor(base: number, rule: number): number;
+  scratchFor(base: number, rule: number): number;
   bytesNeeded(n: number, saved: number, scratch: number, metaBytes: number): number;
   params(): number;
   grads(): number;
   meta(): number;
   imageBytes(): number;
-  step(): number;
+  step(loss: number, hasLoss: number): number;
+  wantsGradient(loss: number): number;
   imageHash(): bigint;
   paramsHash(): bigint;
   stateFinite(): number;
@@ -42,7 +44,7 @@ function prefixed(exports: Record<string, unknown>, prefix: string): Map<string,
 export function readTables(module: WebAssembly.Module): Tables {
   const exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
   const consts = new Map<string, number>();
-  for (const name of ['MAGIC', 'FORMAT', 'HEADER_BYTES', 'H_HYPER', 'H_STATE', 'H_STATS', 'NHYPER', 'NSTATE', 'NSTATS', 'OK', 'NONFINITE_GRAD', 'DIVERGED']) {
+  for (const name of ['MAGIC', 'FORMAT', 'HEADER_BYTES', 'H_HYPER', 'H_STATE', 'H_STATS', 'NHYPER', 'NSTATE', 'NSTATS', 'OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS']) {
     const g = exports[name];
     if (!(g instanceof WebAssembly.Global)) throw new Error(`stepsize.wasm lacks the export ${name}`);
     consts.set(name, Number(g.value));
@@ -53,7 +55,7 @@ export function readTables(module: WebAssembly.Module): Tables {
     hyper: prefixed(exports, 'HP_'),
     state: prefixed(exports, 'S_'),
     stats: prefixed(exports, 'T_'),
-    codes: new Map([['OK', consts.get('OK')!], ['NONFINITE_GRAD', consts.get('NONFINITE_GRAD')!], ['DIVERGED', consts.get('DIVERGED')!]]),
+    codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS'].map((k) => [k, consts.get(k)!])),
     consts,
   };
 }

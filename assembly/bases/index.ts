@@ -2,7 +2,7 @@
 // (returns ‖g‖², the sum every step needs for clipping, finiteness and stats) and its
 // fused update pass (returns false when the new parameters are not all finite).
 import { G, NPAD } from '../layout';
-import { BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_sign, BASE_normalized } from '../ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_sign, BASE_normalized, BASE_none } from '../ids';
 import { normSq } from '../simd';
 import { sgdUpdate } from './sgd';
 import { momentumUpdate } from './momentum';
@@ -13,7 +13,7 @@ import { normalizedReduce, normalizedUpdate } from './normalized';
 /** Saved state slots the base keeps, or -1 for an unknown base. */
 export function baseSlots(base: i32): i32 {
   switch (base) {
-    case BASE_sgd: return 0;
+    case BASE_sgd: case BASE_none: return 0;
     case BASE_momentum: case BASE_sign: case BASE_normalized: return 1;
     case BASE_adam: case BASE_adamw: return 2;
   }

@@ -1,8 +1,15 @@
 // constant: the base optimizer with a fixed learning rate, eta_t = lr. The baseline every
-// comparison needs; it keeps no state and needs no reduction beyond the base's own.
+// comparison needs; it keeps no state of its own. Passes: the base's reduction pass, then
+// its fused update.
 import { hyper } from '../layout';
 import { HP_lr } from '../ids';
+import { baseReduce, baseUpdate } from '../bases/index';
+import { nonFinite, clipScale, countStep, finish } from '../step';
 
-export function constantLr(): f64 {
-  return hyper(HP_lr);
+export function constantStep(base: i32): i32 {
+  const gg = baseReduce(base);
+  if (!isFinite(gg)) return nonFinite();
+  const c = clipScale(gg), lr = hyper(HP_lr);
+  countStep();
+  return finish(lr, baseUpdate(base, lr, c));
 }

@@ -1,0 +1,69 @@
+// csa — the 2017 cumulative path-length scheme CLARA revisits: ALeRA for SGD and "AgAdam" for
+// Adam (Schoenauer-Sebag, Schoenauer, Sebag, arXiv 1709.01427; shared/specs/clara.md §2.1–2.2,
+// docs/rules/csa.md). The path accumulates normalized *raw gradients* for both bases (the
+// inconsistency CLARA corrects for Adam), the reference has the 2017 warm-up correction, and
+// the LR is updated *before* the step that uses it:
+//   u = g/‖g‖ (0 when ‖g‖ ≤ 1e-6);  p ← (1−c)·p + c·u
+//   μ_t = c/(2−c)·(1 − (1−c)^{2t});  η ← η·exp((damping/μ)·(‖p‖² − μ_t))
+//   sgd: x ← x − η·g;   adam: the package's adam step with lr = η
+// (the 2017 constant C is damping·σ/μ with σ = c/√n: the same exponent, one knob shared with clara).
+// Passes: one reduction (g·g, g·p, p·p, from which ‖p_new‖² follows exactly in real arithmetic),
+// then sgd: one fused pass (p, x); adam: a path pass and the adam pass.
+import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
+import {
+  BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, S_step, S_csa_eta,
+  T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
+} from '../ids';
+import { dotNorms, sum0, sum1, sum2, sum4, finiteAfter } from '../simd';
+import { nonFinite, clipScale, countStep, finish } from '../step';
+import { adamUpdate } from '../bases/adam';
+
+// p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
+// @ts-ignore: decorator
+@inline function elem(x: usize, g: usize, p: usize, vc1: v128, vcr: v128, veta: v128, sgd: bool): v128 {
+  const gv = v128.load(g);
+  v128.store(p, f32x4.add(f32x4.mul(vc1, v128.load(p)), f32x4.mul(vcr, gv)));
+  if (!sgd) return f32x4.splat(0);
+  const y = f32x4.sub(v128.load(x), f32x4.mul(veta, gv));
+  v128.store(x, y);
+  return y;
+}
+
+// @ts-ignore: decorator
+@inline function pass(path: usize, vc1: v128, vcr: v128, veta: v128, sgd: bool): bool {
+  const end = X + (<usize>NPAD << 2);
+  let ok = f32x4.splat(0), x = X, g = G, p = path;
+  while (x < end) {
+    const y0 = elem(x, g, p, vc1, vcr, veta, sgd), y1 = elem(x + 16, g + 16, p + 16, vc1, vcr, veta, sgd);
+    const y2 = elem(x + 32, g + 32, p + 32, vc1, vcr, veta, sgd), y3 = elem(x + 48, g + 48, p + 48, vc1, vcr, veta, sgd);
+    ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
+    x += 64; g += 64; p += 64;
+  }
+  return finiteAfter(ok, X, NPAD);
+}
+
+export function csaStep(base: i32): i32 {
+  const adam = base == BASE_adam, path = slot(adam ? 2 : 0);
+  dotNorms(G, path, NPAD);
+  const gg = sum0, gp = sum1, pp = sum2;
+  if (!isFinite(gg)) return nonFinite();
+  clipScale(gg);
+  const c = hyper(HP_csa_c), damping = hyper(HP_csa_damping);
+  const norm = Math.sqrt(gg), r = norm > 1e-6 ? 1 / norm : 0;
+  // ‖(1−c)p + c·r·g‖², expanded: the new path is not materialized before the LR is needed
+  const sp = Math.max(0, (1 - c) * (1 - c) * pp + 2 * c * (1 - c) * r * gp + c * c * r * r * gg);
+  const t = state(S_step) + 1, mu = c / (2 - c), mut = mu * (1 - Math.pow(1 - c, 2 * t));
+  const prev = state(S_step) == 0 ? hyper(HP_lr) : state(S_csa_eta);
+  const eta = prev * Math.exp((damping / mu) * (sp - mut));
+  const vc1 = f32x4.splat(<f32>(1 - c)), vcr = f32x4.splat(<f32>(c * r)), veta = f32x4.splat(<f32>eta);
+  countStep();
+  let finite: bool;
+  if (adam) {
+    pass(path, vc1, vcr, veta, false);
+    finite = adamUpdate(eta, 1);
+  } else finite = pass(path, vc1, vcr, veta, true);
+  setState(S_csa_eta, eta);
+  setStat(T_csa_pathNormSq, sp); setStat(T_csa_pathRatio, sp / mut); setStat(T_csa_reference, mut);
+  setStat(T_csa_dirNorm, norm);
+  return finish(eta, finite);
+}
