@@ -55,7 +55,7 @@ export function normSq(a: usize, n: u32): f64 {
 }
 
 // @ts-ignore: decorator
-@inline function dots(a: usize, b: usize, dst: usize, n: u32, copying: bool): void {
+@inline function dots(a: usize, b: usize, dst: usize, n: u32, copying: bool, diff: bool): void {
   let aaL = f64x2.splat(0), aaH = f64x2.splat(0);
   let abL = f64x2.splat(0), abH = f64x2.splat(0);
   let bbL = f64x2.splat(0), bbH = f64x2.splat(0);
@@ -67,10 +67,17 @@ export function normSq(a: usize, n: u32): f64 {
     let bb0 = f32x4.splat(0), bb1 = f32x4.splat(0);
     for (let i = 0; i < k; i++) {
       const x0 = v128.load(a), x1 = v128.load(a, 16);
-      const y0 = v128.load(b), y1 = v128.load(b, 16);
+      let y0 = v128.load(b), y1 = v128.load(b, 16);
       if (copying) { v128.store(dst, x0); v128.store(dst, x1, 16); dst += 32; }
+      if (diff) {
+        // the difference first: exact in f32 when b ≈ a, so nothing cancels in the sums
+        const d0 = f32x4.sub(y0, x0), d1 = f32x4.sub(y1, x1);
+        ab0 = f32x4.add(ab0, f32x4.mul(y0, d0)); ab1 = f32x4.add(ab1, f32x4.mul(y1, d1));
+        y0 = d0; y1 = d1;
+      } else {
+        ab0 = f32x4.add(ab0, f32x4.mul(x0, y0)); ab1 = f32x4.add(ab1, f32x4.mul(x1, y1));
+      }
       aa0 = f32x4.add(aa0, f32x4.mul(x0, x0)); aa1 = f32x4.add(aa1, f32x4.mul(x1, x1));
-      ab0 = f32x4.add(ab0, f32x4.mul(x0, y0)); ab1 = f32x4.add(ab1, f32x4.mul(x1, y1));
       bb0 = f32x4.add(bb0, f32x4.mul(y0, y0)); bb1 = f32x4.add(bb1, f32x4.mul(y1, y1));
       a += 32; b += 32;
     }
@@ -84,12 +91,20 @@ export function normSq(a: usize, n: u32): f64 {
 
 /** sum0 = a·a, sum1 = a·b, sum2 = b·b, in one pass. */
 export function dotNorms(a: usize, b: usize, n: u32): void {
-  dots(a, b, 0, n, false);
+  dots(a, b, 0, n, false, false);
+}
+
+/**
+ * sum0 = a·a, sum1 = b·(b − a), sum2 = ‖b − a‖², in one pass. For secant quantities
+ * (1 − a·b/b·b, ‖g − h‖) where a ≈ b: forming a·b first would cancel in f32.
+ */
+export function diffNorms(a: usize, b: usize, n: u32): void {
+  dots(a, b, 0, n, false, true);
 }
 
 /** As dotNorms, and copies a into dst in the same pass (e.g. keeping g as next step's g_prev). */
 export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
-  dots(a, b, dst, n, true);
+  dots(a, b, dst, n, true, false);
 }
 
 /** Copies n floats (a multiple of PAD) from src to dst with v128 moves. */

@@ -4,6 +4,7 @@ import './setup.js';
 import './api.test.js';
 import './bases.test.js';
 import './checkpoint.test.js';
+import './rules.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';

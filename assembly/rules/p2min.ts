@@ -11,7 +11,7 @@ import {
   S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced,
   T_p2min_bestLoss, BAD_LOSS, OK,
 } from '../ids';
-import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter } from '../simd';
+import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { below, leak } from './c2min';
 
@@ -118,8 +118,8 @@ export function p2minStep(loss: f64): i32 {
     setState(S_retraces, state(S_retraces) + 1);
     setStat(T_p2min_retraced, 1);
   } else {
-    dotNorms(G, slot(0), NPAD);
-    const sgg = sum0, sgp = sum1;
+    diffNorms(G, slot(0), NPAD);
+    const sgg = sum0, spy = sum1; // P·(P − G) = P·P − G·P, without the cancellation
     if (!isFinite(sgg)) return nonFinite();
     clipScale(sgg);
     if (!(Ga > 0)) {
@@ -131,7 +131,7 @@ export function p2minStep(loss: f64): i32 {
     worse = loss > state(S_p2min_last);
     setState(S_p2min_last, loss);
     const g = growth(false);
-    const h = 1 - sgp / Ga;
+    const h = spy / Ga; // = 1 − (G·P)/(P·P)
     if (g * h < 1) next = g * alpha;            // includes h ≤ 0: no positive curvature seen
     else if (N <= SMALL_N) next = alpha / h;     // the exact secant (BB1) step
     else {

@@ -1,0 +1,217 @@
+// Plain float64 references of the learning-rate rules, written from docs/rules/<id>.md
+// (not from the kernels): arrays of numbers, one loop per formula.
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+
+export interface RefRule {
+  x: Float64Array;
+  /** the learning rate the last step used */
+  lr: number;
+  retraced: boolean;
+  wants(loss: number): boolean;
+  step(loss: number, g: ArrayLike<number>): void;
+}
+
+const below = (f: number, B: number, k: number) => f < B + (k - 1) * Math.abs(B);
+const leak = (f: number, B: number) => (f < B ? f : B + 0.1 * Math.abs(B));
+
+/** c2min, docs/rules/c2min.md */
+export class RefC2min implements RefRule {
+  x: Float64Array; P!: Float64Array; m!: Float64Array;
+  alpha: number; beta = 0; q = 0; B = 0; F = 0; N = 0; f0 = 0; started = false;
+  lr = 0; retraced = false;
+  constructor(readonly cfg: { lr: number; beta: number | 'adaptive'; posSlope: number; negSlope: number }, x0: ArrayLike<number>) {
+    this.x = Float64Array.from(x0);
+    this.alpha = cfg.lr;
+  }
+  wants(f: number): boolean { return !this.started || below(f, this.B, 25); }
+  step(f: number, g: ArrayLike<number>): void {
+    const n = this.x.length;
+    this.retraced = false;
+    if (!this.started) {
+      this.P = Float64Array.from(g); this.m = Float64Array.from(g);
+      this.q = dot(g, g);
+      for (let i = 0; i < n; i++) this.x[i] -= this.alpha * g[i];
+      this.B = this.F = this.f0 = f; this.N = 0;
+      this.beta = this.cfg.beta === 'adaptive' ? 0.75 : this.cfg.beta;
+      this.started = true; this.lr = this.alpha;
+      return;
+    }
+    if (!below(f, this.B, 25)) {
+      for (let i = 0; i < n; i++) this.x[i] += (2 / 3) * this.alpha * ((1 - this.beta) * this.P[i] + this.beta * this.m[i]);
+      this.alpha /= 3;
+      this.B = leak(f, this.B);
+      this.lr = this.alpha; this.retraced = true;
+      return;
+    }
+    const sgg = dot(g, g), sgp = dot(g, this.P), dd = sgg * this.q;
+    this.q = sgg;
+    const c = dd < 1e-80 ? 0 : dd > 1e111 ? (sgp < 0 ? -0.5 : 0.1) : sgp / Math.sqrt(dd);
+    this.alpha *= 1 + (c <= 0 ? this.cfg.negSlope : this.cfg.posSlope) * c;
+    if (this.cfg.beta === 'adaptive') {
+      this.F = 0.9 * this.F + 0.1 * f;
+      const nu = this.F > 0 ? Math.min(1.06, (this.f0 / 2.35) * 1.5 * Math.abs(f / this.F - 1)) : 1.06;
+      this.N = Math.min(1.06, Math.max(0.065, 0.9 * this.N + 0.1 * nu));
+      this.beta = 0.85 - 0.8 * this.N;
+    }
+    for (let i = 0; i < n; i++) {
+      this.m[i] = 0.8 * this.m[i] + 0.2 * this.P[i];
+      this.x[i] -= this.alpha * ((1 - this.beta) * g[i] + this.beta * this.m[i]);
+      this.P[i] = g[i];
+    }
+    this.B = leak(f, this.B);
+    this.lr = this.alpha;
+  }
+}
+
+/** p2min (2024 form), docs/rules/p2min.md */
+export class RefP2min implements RefRule {
+  x: Float64Array; P!: Float64Array;
+  alpha: number; D = 855000; E = 500000; B = 0; L = 0; finit = 0; q = 0; started = false;
+  lr = 0; retraced = false;
+  constructor(readonly cfg: { lr: number }, x0: ArrayLike<number>) {
+    this.x = Float64Array.from(x0);
+    this.alpha = cfg.lr;
+  }
+  tau(): number { return 25 + (2500 + 71 * Math.sqrt(Math.abs(this.B))) / (1 + Math.sqrt(this.E)); }
+  accepted(f: number): boolean {
+    const early = this.x.length <= 20 || below(f, this.finit, 1.1);
+    return early && below(f, this.B, 1.1 * this.tau());
+  }
+  wants(f: number): boolean { return !this.started || this.accepted(f); }
+  growth(r: boolean): number {
+    if (r) this.D = this.D > 1 && this.D < 62500 ? 16 * this.D : this.D >= 62500 ? 855000 : this.D + 16;
+    else this.D /= 3.9;
+    return 1e6 / (1 + this.D);
+  }
+  step(f: number, g: ArrayLike<number>): void {
+    const n = this.x.length, clamp = (a: number) => Math.min(1e6, Math.max(1e-8, a));
+    this.retraced = false;
+    if (!this.started) {
+      this.P = Float64Array.from(g); this.q = dot(g, g);
+      for (let i = 0; i < n; i++) this.x[i] -= this.alpha * g[i];
+      this.B = this.L = this.finit = f; this.started = true; this.lr = this.alpha;
+      return;
+    }
+    let worse = false;
+    const old = this.alpha;
+    if (!this.accepted(f)) {
+      this.growth(true);
+      let m = 0.5 * old * this.q / ((f - this.L) + old * this.q);
+      if (!(m > 0 && m < 1)) m = 0.01;
+      this.alpha = clamp(old * m);
+      for (let i = 0; i < n; i++) this.x[i] += (old - this.alpha) * this.P[i];
+      this.retraced = true;
+    } else {
+      const sgg = dot(g, g), sgp = dot(g, this.P);
+      if (!(this.q > 0)) { this.B = leak(f, this.B); return; }
+      worse = f > this.L;
+      this.L = f;
+      const cap = this.growth(false), h = 1 - sgp / this.q;
+      let a: number;
+      if (cap * h < 1) a = cap * old;
+      else if (n <= 20) a = old / h;
+      else {
+        const r = Math.pow(Math.abs(this.B) * Math.pow(2.35 / Math.max(Math.abs(this.finit), 1e-30), 2), 0.8);
+        a = old / (h * (1 - 0.14 * Math.min(0.7, Math.max(0, r))));
+      }
+      this.alpha = clamp(a);
+      for (let i = 0; i < n; i++) { this.x[i] -= this.alpha * g[i]; this.P[i] = g[i]; }
+      this.q = sgg;
+    }
+    this.B = leak(f, this.B);
+    if (!worse) this.E /= 1.69;
+    else if (this.E < 1) this.E += 16;
+    else if (this.E < 500000) this.E *= 16;
+    else this.E = 500000;
+    this.lr = this.alpha;
+  }
+}
+
+interface AdamCfg { beta1: number; beta2: number; eps: number; weightDecay?: number }
+
+/** clara, docs/rules/clara.md */
+export class RefClara implements RefRule {
+  x: Float64Array; p: Float64Array; m: Float64Array; v: Float64Array;
+  eta: number; t = 0; lr = 0; retraced = false; ratio = 0;
+  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number; unitStep: boolean } & Partial<AdamCfg>, x0: ArrayLike<number>) {
+    const n = x0.length;
+    this.x = Float64Array.from(x0);
+    this.p = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
+    this.eta = cfg.lr;
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const n = this.x.length, { c, damping, unitStep } = this.cfg;
+    const adam = this.cfg.base === 'adam';
+    this.t++;
+    let d: Float64Array;
+    if (adam) {
+      const { beta1: b1, beta2: b2, eps } = this.cfg as AdamCfg, wd = this.cfg.weightDecay ?? 0;
+      const bc1 = 1 - b1 ** this.t, bc2 = 1 - b2 ** this.t;
+      d = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const ge = g[i] + wd * this.x[i];
+        this.m[i] = b1 * this.m[i] + (1 - b1) * ge;
+        this.v[i] = b2 * this.v[i] + (1 - b2) * ge * ge;
+        d[i] = (this.m[i] / bc1) / (Math.sqrt(this.v[i] / bc2) + eps);
+      }
+    } else d = Float64Array.from(g);
+    const r = 1 / Math.max(Math.sqrt(dot(d, d)), 1e-12);
+    for (let i = 0; i < n; i++) {
+      const u = d[i] * r;
+      this.x[i] -= this.eta * (unitStep ? u : d[i]);
+      this.p[i] = (1 - c) * this.p[i] + c * u;
+    }
+    const mu0 = c / (2 - c), b1 = this.cfg.beta1 ?? 0;
+    const mu = adam ? mu0 * (1 + b1 * (1 - c)) / (1 - b1 * (1 - c)) : mu0;
+    this.ratio = dot(this.p, this.p) / mu;
+    this.lr = this.eta;
+    this.eta *= Math.exp(damping * (this.ratio - 1));
+  }
+}
+
+/** csa (2017 ALeRA / AgAdam), docs/rules/csa.md */
+export class RefCsa implements RefRule {
+  x: Float64Array; p: Float64Array; m: Float64Array; v: Float64Array;
+  eta: number; t = 0; lr = 0; retraced = false;
+  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number } & Partial<AdamCfg>, x0: ArrayLike<number>) {
+    const n = x0.length;
+    this.x = Float64Array.from(x0);
+    this.p = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
+    this.eta = cfg.lr;
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const n = this.x.length, { c, damping } = this.cfg;
+    this.t++;
+    const norm = Math.sqrt(dot(g, g)), r = norm > 1e-6 ? 1 / norm : 0;
+    for (let i = 0; i < n; i++) this.p[i] = (1 - c) * this.p[i] + c * r * g[i];
+    const mu = c / (2 - c), mut = mu * (1 - (1 - c) ** (2 * this.t));
+    this.eta *= Math.exp((damping / mu) * (dot(this.p, this.p) - mut));
+    if (this.cfg.base === 'adam') {
+      const { beta1: b1, beta2: b2, eps } = this.cfg as AdamCfg;
+      const bc1 = 1 - b1 ** this.t, bc2 = 1 - b2 ** this.t;
+      for (let i = 0; i < n; i++) {
+        this.m[i] = b1 * this.m[i] + (1 - b1) * g[i];
+        this.v[i] = b2 * this.v[i] + (1 - b2) * g[i] * g[i];
+        this.x[i] -= this.eta * (this.m[i] / bc1) / (Math.sqrt(this.v[i] / bc2) + eps);
+      }
+    } else for (let i = 0; i < n; i++) this.x[i] -= this.eta * g[i];
+    this.lr = this.eta;
+  }
+}
+
+export function refFor(config: Record<string, any>, x0: ArrayLike<number>): RefRule {
+  switch (config.rule) {
+    case 'c2min': return new RefC2min(config as any, x0);
+    case 'p2min': return new RefP2min(config as any, x0);
+    case 'clara': return new RefClara(config as any, x0);
+    case 'csa': return new RefCsa(config as any, x0);
+  }
+  throw new Error(`no reference for rule ${config.rule}`);
+}
