@@ -21,7 +21,7 @@ export function restoreOptimizer(module: WebAssembly.Module, tables: Tables, byt
   }
   const baseId = dv.getInt32(8, true), ruleId = dv.getInt32(12, true), n = dv.getUint32(16, true);
   const metaBytes = dv.getUint32(32, true), image = dv.getUint32(36, true);
-  const base = nameOf(tables.bases, baseId, BASES, 'base');
+  const base = nameOf(tables.bases, baseId, [...BASES, 'none'] as const, 'base');
   const rule = nameOf(tables.rules, ruleId, RULES, 'rule');
   if (image + 8 !== buf.length) {
     fail('E_CHECKPOINT', `checkpoint is ${buf.length} bytes but its header describes ${image + 8}: truncated or padded`);

@@ -7,7 +7,7 @@ import { stepsize, rng, runtimeName } from './util.js';
 export const hashes: Record<string, string> = {};
 
 const h = suite('trajectory hash');
-h('500 steps on a noisy quadratic, every base', async () => {
+h('500 steps on a noisy quadratic, every base and every rule', async () => {
   const ss = await stepsize();
   const parts: string[] = [];
   for (const base of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const) {
@@ -21,8 +21,22 @@ h('500 steps on a noisy quadratic, every base', async () => {
     }
     parts.push(opt.paramsHash());
   }
+  // the rules: their scalar logic (exp, pow, sqrt, the ELRA tests) runs in the module too
+  for (const cfg of [{ rule: 'c2min' }, { rule: 'p2min' }, { rule: 'clara', base: 'adam', damping: 0.02 }, { rule: 'csa', base: 'sgd', damping: 0.01 }]) {
+    const n = 1000, r = rng(43);
+    const opt = ss.create({ size: n, ...cfg } as any);
+    for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
+    for (let t = 0; t < 500; t++) {
+      const p = opt.params, g = opt.grads;
+      let loss = 0.01; // basic arithmetic only: the same double in every engine
+      for (let i = 0; i < n; i++) { const d = p[i] - 0.25; loss += 0.5 * (1 + (i % 7)) * d * d / n; }
+      for (let i = 0; i < n; i++) g[i] = ((1 + (i % 7)) * (p[i] - 0.25) + 0.01 * (2 * r() - 1)) / n;
+      opt.step(loss);
+    }
+    parts.push(opt.paramsHash());
+  }
   hashes.trajectory = parts.join('');
-  assert.is(hashes.trajectory.length, 96);
+  assert.is(hashes.trajectory.length, 160);
   console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
 });
 

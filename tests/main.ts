@@ -5,6 +5,7 @@ import './api.test.js';
 import './bases.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';
+import './behaviour.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';

@@ -71,7 +71,8 @@ export function c2minWants(loss: f64): bool {
 
 export function c2minStep(loss: f64): i32 {
   const p = slot(0), m = slot(1), end = X + (<usize>NPAD << 2);
-  setStat(T_c2min_retraced, 0);
+  // (nothing, stats included, is written before the finiteness checks: a refused step leaves
+  // the checkpoint image as it was)
   if (state(S_c2min_started) == 0) {
     if (!isFinite(loss)) return BAD_LOSS;
     const gg = normSq(G, NPAD);
@@ -91,7 +92,7 @@ export function c2minStep(loss: f64): i32 {
     setState(S_c2min_f0, loss); setState(S_c2min_beta, fixed < 0 ? 0.75 : fixed);
     setState(S_c2min_started, 1);
     setStat(T_c2min_cos, 0); setStat(T_c2min_factor, 1); setStat(T_c2min_beta, state(S_c2min_beta));
-    setStat(T_c2min_bestLoss, loss);
+    setStat(T_c2min_bestLoss, loss); setStat(T_c2min_retraced, 0);
     countStep();
     return finish(alpha, finiteAfter(ok, X, NPAD));
   }
@@ -149,7 +150,7 @@ export function c2minStep(loss: f64): i32 {
   setState(S_c2min_alpha, a); setState(S_c2min_beta, b); setState(S_c2min_q, sgg);
   setState(S_c2min_best, leak(loss, B));
   setStat(T_c2min_cos, c); setStat(T_c2min_factor, factor); setStat(T_c2min_beta, b);
-  setStat(T_c2min_bestLoss, state(S_c2min_best));
+  setStat(T_c2min_bestLoss, state(S_c2min_best)); setStat(T_c2min_retraced, 0);
   countStep();
   return finish(a, finiteAfter(ok, X, NPAD));
 }

@@ -80,7 +80,7 @@ function moveAll(alpha: f64): bool {
 }
 
 export function p2minStep(loss: f64): i32 {
-  setStat(T_p2min_retraced, 0);
+  // (nothing, stats included, is written before the finiteness checks)
   if (state(S_p2min_started) == 0) {
     if (!isFinite(loss)) return BAD_LOSS;
     const gg = normSq(G, NPAD);
@@ -91,14 +91,14 @@ export function p2minStep(loss: f64): i32 {
     setState(S_p2min_alpha, alpha); setState(S_p2min_D, D0); setState(S_p2min_E, E0);
     setState(S_p2min_best, loss); setState(S_p2min_last, loss); setState(S_p2min_finit, loss);
     setState(S_p2min_q, gg); setState(S_p2min_started, 1);
-    setStat(T_p2min_h, 0); setStat(T_p2min_growthCap, 0); setStat(T_p2min_bestLoss, loss);
+    setStat(T_p2min_h, 0); setStat(T_p2min_growthCap, 0); setStat(T_p2min_bestLoss, loss); setStat(T_p2min_retraced, 0);
     setStat(T_p2min_tolerance, tolerance(loss, E0));
     countStep();
     return finish(alpha, finite);
   }
 
   const alpha = state(S_p2min_alpha), Ga = state(S_p2min_q), B = state(S_p2min_best);
-  setStat(T_p2min_tolerance, tolerance(B, state(S_p2min_E)));
+  const tau = tolerance(B, state(S_p2min_E));
   let worse = false, next: f64, finite: bool;
   if (!accepted(loss)) {
     // rejected: fit a parabola through L (slope −Ga at 0) and the loss at alpha, go back there
@@ -124,7 +124,7 @@ export function p2minStep(loss: f64): i32 {
     clipScale(sgg);
     if (!(Ga > 0)) {
       // the previous gradient was exactly zero: no secant; the iterate is stationary
-      setStat(T_p2min_h, 0);
+      setStat(T_p2min_h, 0); setStat(T_p2min_retraced, 0); setStat(T_p2min_tolerance, tau);
       setState(S_p2min_best, leak(loss, B));
       return OK;
     }
@@ -142,8 +142,9 @@ export function p2minStep(loss: f64): i32 {
     next = clampAlpha(next);
     finite = moveAll(next);
     setState(S_p2min_q, sgg);
-    setStat(T_p2min_h, h); setStat(T_p2min_growthCap, g);
+    setStat(T_p2min_h, h); setStat(T_p2min_growthCap, g); setStat(T_p2min_retraced, 0);
   }
+  setStat(T_p2min_tolerance, tau);
   setState(S_p2min_alpha, next);
   setState(S_p2min_best, leak(loss, B));
   // error damper: a run of good steps makes the test more permissive
