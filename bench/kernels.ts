@@ -28,6 +28,17 @@ const OUR_BYTES: Record<string, number> = { sgd: 16, momentum: 24 };
 
 interface Contender { name: string; group: string; setup: () => () => void; teardown?: () => void }
 
+// every (rule, base) pair, and the constant-rule base whose memory traffic it is compared with
+// (ELRA has no base: c2min moves the bytes of momentum, p2min those of sgd)
+const RULE_PAIRS: { rule: string; base?: string; compare: string; loss?: boolean; opts?: Record<string, unknown> }[] = [
+  { rule: 'c2min', compare: 'momentum', loss: true },
+  { rule: 'p2min', compare: 'sgd', loss: true },
+  { rule: 'clara', base: 'sgd', compare: 'sgd' },
+  { rule: 'clara', base: 'adam', compare: 'adam' },
+  { rule: 'csa', base: 'sgd', compare: 'sgd' },
+  { rule: 'csa', base: 'adam', compare: 'adam' },
+];
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -67,6 +78,22 @@ async function main(): Promise<void> {
         },
       });
       contenders.push({ name: `plain-ts ${base}`, group: base, setup: () => { const s = plainState(n); const f = plain[base]; return () => f(s); } });
+    }
+    // the learning-rate rules, at the sizes where their cost per parameter is settled
+    if (n >= 1e6) {
+      for (const r of RULE_PAIRS) {
+        const name = `stepsize ${r.rule}/${r.base ?? 'none'}`;
+        contenders.push({
+          name, group: `rule:${r.compare}`, setup: () => {
+            const opt = ss.create({ size: n, rule: r.rule, ...(r.base ? { base: r.base } : {}), ...r.opts } as any);
+            const g = opt.grads;
+            for (let i = 0; i < n; i++) g[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+            contenders.find((c) => c.name === name)!.teardown = () => opt.dispose();
+            // ELRA: a constant loss is always accepted, so every timed step is a full step
+            return r.loss ? () => opt.step(1) : () => opt.step();
+          },
+        });
+      }
     }
     // straightforward SIMD kernels and copy floors share one scratch area in floor.wasm
     const pad = Math.ceil(n / 64) * 64;
@@ -126,6 +153,12 @@ async function main(): Promise<void> {
     for (const base of ['sgd', 'momentum']) {
       goals.push({ goal: `${base} / memcopy ${OUR_BYTES[base]}B (bytes it moves)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${OUR_BYTES[base]}B`, n), target: '<= 1.5' });
       goals.push({ goal: `${base} / memcopy ${MIN_BYTES[base]}B (minimum bytes)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${MIN_BYTES[base]}B`, n), target: '<= 1.5' });
+    }
+  }
+  for (const n of SIZES.filter((s) => s >= 1e6)) {
+    for (const r of RULE_PAIRS) {
+      const name = `stepsize ${r.rule}/${r.base ?? 'none'}`;
+      goals.push({ goal: `${r.rule}/${r.base ?? 'none'} / constant ${r.compare}`, n, value: ns(name, n) / ns(`stepsize ${r.compare}`, n), target: '<= 1.35' });
     }
   }
   for (const g of goals) {
