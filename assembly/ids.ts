@@ -16,6 +16,7 @@ export const RULE_c2min: i32 = 1;
 export const RULE_p2min: i32 = 2;
 export const RULE_clara: i32 = 3;
 export const RULE_csa: i32 = 4;
+export const RULE_gala: i32 = 5;
 
 // hyperparameters (header f64 slots); 0..15 belong to the bases, 16.. to the rules
 export const HP_lr: i32 = 0;
@@ -36,6 +37,11 @@ export const HP_clara_damping: i32 = 17;
 export const HP_clara_unitStep: i32 = 18;
 export const HP_csa_c: i32 = 16;
 export const HP_csa_damping: i32 = 17;
+export const HP_gala_delta: i32 = 16;     // FTRL regularizer weight
+export const HP_gala_etaMin: i32 = 17;
+export const HP_gala_etaMax: i32 = 18;    // 0 = no upper bound
+export const HP_gala_alignment: i32 = 19; // 0 = same-batch ⟨g, h⟩, 1 = direction ⟨g, d⟩
+export const HP_gala_centred: i32 = 20;   // 1: regularizer (δ/2)(η − η₀)², 0: (δ/2)η²
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied
@@ -61,6 +67,10 @@ export const S_p2min_q: i32 = 14;      // ‖P‖², cached
 export const S_p2min_started: i32 = 15;
 export const S_clara_eta: i32 = 8;     // the learning rate of the next step
 export const S_csa_eta: i32 = 8;
+export const S_gala_A: i32 = 8;        // running sum of alignments
+export const S_gala_Q: i32 = 9;        // running sum of curvature terms
+export const S_gala_eta: i32 = 10;     // the LR of the last step
+export const S_gala_started: i32 = 11;
 
 // telemetry of the last step (stats); 0..7 common, 8.. the rule's
 export const T_lr: i32 = 0;
@@ -86,6 +96,17 @@ export const T_csa_pathNormSq: i32 = 8;
 export const T_csa_pathRatio: i32 = 9;    // ‖p‖² / mu_t
 export const T_csa_reference: i32 = 10;   // mu_t (transient)
 export const T_csa_dirNorm: i32 = 11;
+export const T_gala_alignment: i32 = 8;    // a: this round's alignment
+export const T_gala_curvature: i32 = 9;    // L = ‖g − h‖/‖Δ‖
+export const T_gala_q: i32 = 10;           // L·‖d‖²
+export const T_gala_roundSkipped: i32 = 11; // 1 when no round was closed (step 0, Δ = 0, ...)
+export const T_gala_A: i32 = 12;
+export const T_gala_Q: i32 = 13;
+
+// closure requests (probeBatch)
+export const BATCH_same: i32 = 0;
+export const BATCH_fresh: i32 = 1;
+export const BATCH_repeat: i32 = 2;
 
 // step() results
 export const OK: i32 = 0;

@@ -7,7 +7,8 @@ import {
   H_META, H_IMAGE, MAGIC, FORMAT, layout, padded,
 } from './layout';
 import {
-  BASE_sgd, BASE_adam, BASE_none, RULE_constant, RULE_c2min, RULE_p2min, RULE_clara, RULE_csa,
+  BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
+  RULE_clara, RULE_csa, RULE_gala, BATCH_same,
 } from './ids';
 import { baseSlots } from './bases/index';
 import { constantStep } from './rules/constant';
@@ -15,7 +16,9 @@ import { c2minStep, c2minWants } from './rules/c2min';
 import { p2minStep, p2minWants } from './rules/p2min';
 import { claraStep } from './rules/clara';
 import { csaStep } from './rules/csa';
+import { galaStep, galaProbes, galaSwap } from './rules/gala';
 import { allFinite, hash64 } from './simd';
+import { scratch } from './layout';
 
 export * from './ids';
 export { MAGIC, FORMAT, HEADER_BYTES, H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS, bytesNeeded } from './layout';
@@ -30,13 +33,16 @@ function ruleSlots(rule: i32, base: i32): i32 {
     case RULE_c2min: return base == BASE_none ? 2 : -1;                         // P, m
     case RULE_p2min: return base == BASE_none ? 1 : -1;                         // P
     case RULE_clara: case RULE_csa: return base == BASE_sgd || base == BASE_adam ? 1 : -1; // path
+    case RULE_gala:                                                              // x_{t−1}
+      return base == BASE_sgd || base == BASE_momentum || base == BASE_normalized || base == BASE_adam ? 1 : -1;
   }
   return -1;
 }
 
 /** Scratch vectors (not saved) a rule needs. */
 function ruleScratch(rule: i32, base: i32): u32 {
-  return rule == RULE_clara && base == BASE_adam ? 1 : 0; // the Adam direction between passes
+  if (rule == RULE_gala) return 1;                         // the probe gradient
+  return rule == RULE_clara && base == BASE_adam ? 1 : 0;  // the Adam direction between passes
 }
 
 /** Saved slots for this base and rule, or -1 when either is unknown or they do not combine. */
@@ -79,8 +85,32 @@ export function step(loss: f64, hasLoss: i32): i32 {
     case RULE_p2min: return p2minStep(loss);
     case RULE_clara: return claraStep(base);
     case RULE_csa: return csaStep(base);
+    case RULE_gala: return galaStep(base);
   }
   return constantStep(base);
+}
+
+// Closure rules: the loader asks how many gradient evaluations the next step needs, and for
+// each one moves params to the point (probeEnter), calls the closure with the gradient view
+// at probeGrads(k), then always calls probeLeave(k), which puts params back exactly.
+
+/** Gradient evaluations the next step needs from the closure. */
+export function probes(): i32 {
+  return load<i32>(BASE + H_RULE) == RULE_gala ? galaProbes() : 0;
+}
+
+/** The minibatch evaluation k asks for (BATCH_same, BATCH_fresh or BATCH_repeat). */
+export function probeBatch(k: i32): i32 { return BATCH_same; }
+
+/** Where the closure writes evaluation k's gradient. */
+export function probeGrads(k: i32): usize { return scratch(<u32>k); }
+
+export function probeEnter(k: i32): void {
+  if (load<i32>(BASE + H_RULE) == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+}
+
+export function probeLeave(k: i32): void {
+  if (load<i32>(BASE + H_RULE) == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
 }
 
 /** Whether step(loss) will read the gradient (ELRA skips it on a retrace); true for other rules. */

@@ -2,7 +2,7 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { resolveConfig, encodeHyper, needsLoss, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
+import { resolveConfig, encodeHyper, needsLoss, needsClosure, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
 import { resolveLayout, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
 import type { Exports, Tables } from './wasm.js';
 
@@ -56,6 +56,7 @@ export class Optimizer {
   #grads: Float32Array;
   #state: Float64Array;
   #stats: Float64Array;
+  #busy = false;
 
   /** @internal use Stepsize.create or Stepsize.restore */
   constructor(exports: Exports, tables: Tables, config: Config, layout: Layout) {
@@ -74,6 +75,12 @@ export class Optimizer {
 
   #live(): Exports {
     return this.#x ?? fail('E_STATE', 'this optimizer was disposed');
+  }
+
+  /** For calls that change or capture state: not while a closure step is running. */
+  #idle(): Exports {
+    if (this.#busy) fail('E_STATE', 'a step with a closure is still running (await it first)');
+    return this.#live();
   }
 
   /** The flat parameters, a Float32Array view into WASM memory (zero copy). */
@@ -141,11 +148,15 @@ export class Optimizer {
   step(loss: number): void;
   step(closure: Closure): Promise<void>;
   step(arg?: number | Closure): void | Promise<void> {
-    const x = this.#live();
+    const x = this.#idle();
     const rule = this.config.rule;
     if (typeof arg === 'function') {
       if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
-      return Promise.resolve().then(() => this.#apply(x, 0, 0));
+      return this.#closureStep(x, arg);
+    }
+    if (needsClosure(rule)) {
+      fail('E_OPTION', `rule '${rule}' evaluates gradients at other points: call await step(closure), ` +
+        'where closure(params, grads, request) writes the gradient at params into grads');
     }
     if (arg !== undefined && typeof arg !== 'number') {
       fail('E_OPTION', `step() takes nothing, the minibatch loss (a number) or a closure; got ${typeof arg}`);
@@ -154,6 +165,32 @@ export class Optimizer {
       fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss) (its acceptance test and retrace use it)`);
     }
     this.#apply(x, arg ?? 0, arg === undefined ? 0 : 1);
+  }
+
+  /**
+   * Asks the closure for each gradient evaluation the rule needs. params are moved to the
+   * evaluation point and always put back (exactly, also when the closure throws); the
+   * closure writes into a scratch view, so opt.grads keeps the caller's gradient.
+   */
+  async #closureStep(x: Exports, closure: Closure): Promise<void> {
+    this.#busy = true;
+    try {
+      const count = x.probes();
+      for (let k = 0; k < count; k++) {
+        const id = x.probeBatch(k);
+        const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
+        const view = new Float32Array(x.memory.buffer, x.probeGrads(k), this.size);
+        x.probeEnter(k);
+        try {
+          await closure(this.#params, view, { batch });
+        } finally {
+          x.probeLeave(k);
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+    this.#apply(x, 0, 0);
   }
 
   #apply(x: Exports, loss: number, hasLoss: number): void {
@@ -180,7 +217,7 @@ export class Optimizer {
 
   /** The whole state (header, hyperparameters, layout, params, the rule's and base's state), versioned and checksummed. */
   save(): Uint8Array {
-    const x = this.#live();
+    const x = this.#idle();
     if (!x.stateFinite()) fail('E_STATE', 'parameters or state are non-finite; a checkpoint never holds NaN or ±Infinity');
     const len = x.imageBytes();
     const out = new Uint8Array(len + 8);

@@ -4,7 +4,7 @@
 import { fail } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
-export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa'] as const;
+export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala'] as const;
 /** 'none': the rule carries its own update (c2min, p2min). */
 export type BaseName = (typeof BASES)[number] | 'none';
 export type RuleName = (typeof RULES)[number];
@@ -43,6 +43,16 @@ export interface RuleOptions {
   damping?: number;
   /** clara: step by the unit direction (the paper's "_us" variants). Default false. */
   unitStep?: boolean;
+  /** gala: FTRL regularizer weight δ. Default 0. */
+  delta?: number;
+  /** gala: lower bound of the LR (keeps it off the η = 0 trap). Default 1e-3·lr. */
+  etaMin?: number;
+  /** gala: upper bound of the LR. Default Infinity (the paper removes it in practice). */
+  etaMax?: number;
+  /** gala: 'same-batch' ⟨g, h⟩ (the paper's practical form) or 'direction' ⟨g, d⟩. Default: same-batch for sgd, direction otherwise. */
+  alignment?: 'same-batch' | 'direction';
+  /** gala: regularizer centred on lr, (δ/2)(η − lr)², rather than (δ/2)η². Default true. */
+  centred?: boolean;
 }
 
 export interface Config extends Hyperparameters, RuleOptions {
@@ -75,9 +85,12 @@ export const HYPERS: Record<keyof Hyperparameters, HyperSpec> = {
 };
 
 interface RuleOption {
-  def: number | boolean | string;
-  check?: Check;        // numbers; booleans have none
+  /** the default, or a function of the base and the resolved lr */
+  def: number | boolean | string | ((base: BaseName, lr: number) => number | boolean | string);
+  check?: Check;        // numbers; booleans and choices have none
   adaptive?: boolean;   // also accepts the string 'adaptive' (encoded as -1)
+  choices?: readonly string[]; // a string option, encoded as its index
+  infinite?: boolean;   // Infinity allowed (encoded as 0)
 }
 
 interface RuleSpec {
@@ -86,9 +99,11 @@ interface RuleSpec {
   /** The base options it accepts, per base (default: all the base takes). */
   baseOptions?: (b: BaseName) => readonly string[];
   /** Its initial-LR default, when not the base's. */
-  lr?: number;
+  lr?: number | ((base: BaseName) => number);
   /** step() must carry the minibatch loss. */
   needsLoss?: boolean;
+  /** step() must carry a closure (gradient evaluations at other points). */
+  needsClosure?: boolean;
   options: Record<string, RuleOption>;
 }
 
@@ -110,6 +125,18 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   csa: {
     bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps'] : ['lr']),
     options: { c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive } },
+  },
+  gala: {
+    bases: ['sgd', 'momentum', 'normalized', 'adam'], lr: (b) => (b === 'adam' ? 1e-3 : 1e-2), needsClosure: true,
+    options: {
+      delta: { def: 0, check: nonNegative },
+      // 1e-3·lr, not the spec's 1e-8·lr (chosen in float64): float32 iterates do not move for
+      // steps below ~1e-7 relative, and a GALA whose LR sits at such a floor never recovers
+      etaMin: { def: (_b, lr) => 1e-3 * lr, check: positive },
+      etaMax: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no bound)', ok: (v) => v > 0 }, infinite: true },
+      alignment: { def: (b) => (b === 'sgd' ? 'same-batch' : 'direction'), choices: ['same-batch', 'direction'] },
+      centred: { def: true },
+    },
   },
 };
 
@@ -166,13 +193,18 @@ export function resolveConfig(options: Record<string, unknown>): Config {
   for (const name of baseNames) {
     const hspec = HYPERS[name as keyof Hyperparameters];
     const given = options[name];
-    const value = given !== undefined ? given : name === 'lr' && spec.lr !== undefined ? spec.lr : hspec.def(base);
+    const ruleLr = typeof spec.lr === 'function' ? spec.lr(base) : spec.lr;
+    const value = given !== undefined ? given : name === 'lr' && ruleLr !== undefined ? ruleLr : hspec.def(base);
     out[name] = checked(name, value, hspec.check);
   }
   for (const [name, ospec] of Object.entries(spec.options)) {
     const given = options[name];
-    const value = given === undefined ? ospec.def : given;
-    out[name] = ospec.adaptive && value === 'adaptive' ? value : checked(name, value, ospec.check, ospec.adaptive);
+    const value = given !== undefined ? given : typeof ospec.def === 'function' ? ospec.def(base, out.lr as number) : ospec.def;
+    if (ospec.choices) out[name] = oneOf(name, value, ospec.choices);
+    else out[name] = ospec.adaptive && value === 'adaptive' ? value : checked(name, value, ospec.check, ospec.adaptive);
+  }
+  if (rule === 'gala' && (out.etaMax as number) < (out.etaMin as number)) {
+    fail('E_OPTION', `option 'etaMax' (${out.etaMax}) must not be below 'etaMin' (${out.etaMin})`);
   }
   if (out.nesterov && !((out.momentum as number) > 0)) {
     fail('E_OPTION', `option 'nesterov' needs momentum > 0 (base '${base}' has momentum ${out.momentum})`);
@@ -197,6 +229,8 @@ function describe(v: unknown): string {
 
 /** Whether step() must carry the minibatch loss for this rule. */
 export const needsLoss = (rule: RuleName): boolean => RULE_SPECS[rule].needsLoss === true;
+/** Whether step() must carry a closure for this rule. */
+export const needsClosure = (rule: RuleName): boolean => RULE_SPECS[rule].needsClosure === true;
 
 /** The header's f64 hyperparameter values for a config (ids from the wasm's HP_ exports). */
 export function encodeHyper(config: Config, ids: Map<string, number>, out: Float64Array): void {
@@ -206,9 +240,10 @@ export function encodeHyper(config: Config, ids: Map<string, number>, out: Float
     const v = cfg[name];
     out[ids.get(name)!] = name === 'clipNorm' && v === Infinity ? 0 : Number(v);
   }
-  for (const name of Object.keys(RULE_SPECS[config.rule].options)) {
+  for (const [name, ospec] of Object.entries(RULE_SPECS[config.rule].options)) {
     const v = cfg[name];
-    out[ids.get(`${config.rule}_${name}`)!] = v === 'adaptive' ? -1 : Number(v);
+    out[ids.get(`${config.rule}_${name}`)!] = ospec.choices ? ospec.choices.indexOf(v as string)
+      : v === 'adaptive' ? -1 : ospec.infinite && v === Infinity ? 0 : Number(v);
   }
   out[ids.get('skipNonFinite')!] = config.nonFinite === 'skip' ? 1 : 0;
 }
@@ -223,7 +258,9 @@ export function decodeHyper(base: BaseName, rule: RuleName, ids: Map<string, num
   }
   for (const [name, ospec] of Object.entries(RULE_SPECS[rule].options)) {
     const v = hyper[ids.get(`${rule}_${name}`)!];
-    out[name] = ospec.check ? (ospec.adaptive && v === -1 ? 'adaptive' : v) : v === 1;
+    if (ospec.choices) out[name] = ospec.choices[v] ?? `#${v}`;
+    else if (ospec.check) out[name] = ospec.adaptive && v === -1 ? 'adaptive' : ospec.infinite && v === 0 ? Infinity : v;
+    else out[name] = v === 1;
   }
   return out;
 }

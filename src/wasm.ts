@@ -14,6 +14,11 @@ export interface Exports {
   imageBytes(): number;
   step(loss: number, hasLoss: number): number;
   wantsGradient(loss: number): number;
+  probes(): number;
+  probeBatch(k: number): number;
+  probeGrads(k: number): number;
+  probeEnter(k: number): void;
+  probeLeave(k: number): void;
   imageHash(): bigint;
   paramsHash(): bigint;
   stateFinite(): number;
@@ -28,6 +33,7 @@ export interface Tables {
   state: Map<string, number>;
   stats: Map<string, number>;
   codes: Map<string, number>;
+  batches: Map<string, number>;
   consts: Map<string, number>;
 }
 
@@ -56,6 +62,7 @@ export function readTables(module: WebAssembly.Module): Tables {
     state: prefixed(exports, 'S_'),
     stats: prefixed(exports, 'T_'),
     codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS'].map((k) => [k, consts.get(k)!])),
+    batches: prefixed(exports, 'BATCH_'),
     consts,
   };
 }

@@ -35,8 +35,20 @@ h('500 steps on a noisy quadratic, every base and every rule', async () => {
     }
     parts.push(opt.paramsHash());
   }
+  {
+    // gala: the closure path (probe swap, five-sum reduction, FTRL) as well
+    const n = 1000, r = rng(44);
+    const opt = ss.create({ size: n, rule: 'gala', base: 'adam' });
+    for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
+    const grad = (p: Float32Array, g: Float32Array) => { for (let i = 0; i < n; i++) g[i] = (1 + (i % 7)) * (p[i] - 0.25); };
+    for (let t = 0; t < 300; t++) {
+      grad(opt.params, opt.grads);
+      await opt.step((p, g) => { grad(p, g); return 0; });
+    }
+    parts.push(opt.paramsHash());
+  }
   hashes.trajectory = parts.join('');
-  assert.is(hashes.trajectory.length, 160);
+  assert.is(hashes.trajectory.length, 176);
   console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
 });
 

@@ -215,3 +215,41 @@ export function refFor(config: Record<string, any>, x0: ArrayLike<number>): RefR
   }
   throw new Error(`no reference for rule ${config.rule}`);
 }
+
+/** gala (practical form), docs/rules/gala.md; the base step is ref.ts's RefOptimizer with lr = η_t. */
+export class RefGala {
+  xprev: Float64Array; A = 0; Q = 0; eta: number; started = false; lr = 0;
+  alignment = 0; curvature = 0;
+  constructor(readonly cfg: Record<string, any>, readonly base: { p: Float64Array; cfg: { lr: number }; step(g: ArrayLike<number>): void }) {
+    this.xprev = Float64Array.from(base.p);
+    this.eta = cfg.lr;
+  }
+  get x(): Float64Array { return this.base.p; }
+  /** g: the gradient at x_t; h: the probe gradient at x_{t−1} on the same batch (ignored at step 0). */
+  step(g: ArrayLike<number>, h: ArrayLike<number>): void {
+    const x = this.base.p, n = x.length;
+    if (this.started) {
+      let gh = 0, diff = 0, gD = 0, D2 = 0;
+      for (let i = 0; i < n; i++) {
+        gh += g[i] * h[i]; diff += (g[i] - h[i]) ** 2;
+        gD += g[i] * (this.xprev[i] - x[i]); D2 += (x[i] - this.xprev[i]) ** 2;
+      }
+      if (D2 > 0 && this.eta > 0) {
+        const L = Math.sqrt(diff / D2);
+        const a = this.cfg.alignment === 'same-batch' ? gh : gD / this.eta;
+        this.A += a; this.Q += L * D2 / (this.eta * this.eta);
+        const den = this.cfg.delta + this.Q;
+        if (den > 0) {
+          const num = (this.cfg.centred ? this.cfg.delta * this.cfg.lr : 0) + this.A;
+          this.eta = Math.min(this.cfg.etaMax, Math.max(this.cfg.etaMin, num / den));
+        }
+        this.alignment = a; this.curvature = L;
+      }
+    }
+    this.xprev = Float64Array.from(x);
+    this.base.cfg.lr = this.eta;
+    this.base.step(g);
+    this.lr = this.eta;
+    this.started = true;
+  }
+}

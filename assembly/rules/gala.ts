@@ -1,0 +1,129 @@
+// gala — GALA, gradient-alignment LR adaptation by FTRL (Jiang, Kavis, Mokhtari, arXiv
+// 2506.08419), the practical form of shared/specs/gala.md §2.3; docs/rules/gala.md.
+// Wraps a base (sgd, momentum, normalized, adam): only the scalar LR changes.
+//
+// Step t ≥ 1, with g = ∇f(x_t; ξ_t) from the caller and the probe h = ∇f(x_{t−1}; ξ_t) that
+// the closure computes at the previous iterate on the same minibatch:
+//   L = ‖g − h‖ / ‖Δ‖, Δ = x_t − x_{t−1} (the realized float32 step)
+//   a = ⟨g, h⟩ ('same-batch') or ⟨g, d_{t−1}⟩ = −⟨g, Δ⟩/η_{t−1} ('direction')
+//   q = L·‖d_{t−1}‖², ‖d‖² = ‖Δ‖²/η_{t−1}²
+//   A += a; Q += q;  η_t = clip((δ·η₀ [centred] + A)/(δ + Q), η_min, η_max)  (FTRL, closed form)
+//   a round without a usable Δ or sum keeps η_{t−1} and leaves A, Q as they were
+// then x_{t−1} ← x_t and the base step with η_t. Step 0 is the base step with η₀ (no probe).
+// Passes: one reduction over g, h, x, x_{t−1} (five sums), a copy x → x_{t−1}, and the base's
+// own reduction and update; plus the probe's swap of x and x_{t−1} before and after the closure.
+import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
+import {
+  BASE_normalized, HP_lr, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, HP_gala_centred,
+  S_gala_A, S_gala_Q, S_gala_eta, S_gala_started,
+  T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q,
+} from '../ids';
+import { copy } from '../simd';
+import { baseSlots, baseReduce, baseUpdate } from '../bases/index';
+import { nonFinite, clipScale, countStep, finish } from '../step';
+
+/** The previous iterate x_{t−1}: the first slot after the base's own. */
+// @ts-ignore: decorator
+@inline function prev(base: i32): usize { return slot(<u32>baseSlots(base)); }
+
+/** Gradient evaluations the next step asks of the closure: none at step 0, then the probe. */
+export function galaProbes(): i32 { return state(S_gala_started) != 0 ? 1 : 0; }
+
+/** Exchanges x and x_{t−1}: before the probe (params hold x_{t−1}) and after (back to x_t). */
+export function galaSwap(base: i32): void {
+  const end = X + (<usize>NPAD << 2);
+  let x = X, p = prev(base);
+  while (x < end) {
+    const a0 = v128.load(x), a1 = v128.load(x, 16), b0 = v128.load(p), b1 = v128.load(p, 16);
+    v128.store(x, b0); v128.store(x, b1, 16); v128.store(p, a0); v128.store(p, a1, 16);
+    x += 32; p += 32;
+  }
+}
+
+let sgg: f64 = 0, sgh: f64 = 0, sdiff: f64 = 0, sgd: f64 = 0, sd2: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function widen(acc: v128, s: v128, high: bool): v128 {
+  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
+}
+// @ts-ignore: decorator
+@inline function total(lo: v128, hi: v128): f64 {
+  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+/** One pass over g, h, x, x_{t−1}: ‖g‖², ⟨g,h⟩, ‖g−h‖², ⟨g, x_{t−1}−x⟩, ‖x−x_{t−1}‖² (differences first). */
+function reduce(base: i32): void {
+  const end = X + (<usize>NPAD << 2);
+  let x = X, g = G, h = scratch(0), p = prev(base);
+  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ghL = f64x2.splat(0), ghH = f64x2.splat(0);
+  let dfL = f64x2.splat(0), dfH = f64x2.splat(0), gdL = f64x2.splat(0), gdH = f64x2.splat(0);
+  let d2L = f64x2.splat(0), d2H = f64x2.splat(0);
+  while (x < end) {
+    const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0), s4 = f32x4.splat(0);
+    for (let i = 0; i < k; i++) {
+      const gv = v128.load(g), hv = v128.load(h);
+      const dv = f32x4.sub(v128.load(p), v128.load(x)); // x_{t−1} − x_t = −Δ
+      const e = f32x4.sub(gv, hv);
+      s0 = f32x4.add(s0, f32x4.mul(gv, gv));
+      s1 = f32x4.add(s1, f32x4.mul(gv, hv));
+      s2 = f32x4.add(s2, f32x4.mul(e, e));
+      s3 = f32x4.add(s3, f32x4.mul(gv, dv));
+      s4 = f32x4.add(s4, f32x4.mul(dv, dv));
+      x += 16; g += 16; h += 16; p += 16;
+    }
+    ggL = widen(ggL, s0, false); ggH = widen(ggH, s0, true);
+    ghL = widen(ghL, s1, false); ghH = widen(ghH, s1, true);
+    dfL = widen(dfL, s2, false); dfH = widen(dfH, s2, true);
+    gdL = widen(gdL, s3, false); gdH = widen(gdH, s3, true);
+    d2L = widen(d2L, s4, false); d2H = widen(d2H, s4, true);
+  }
+  sgg = total(ggL, ggH); sgh = total(ghL, ghH); sdiff = total(dfL, dfH); sgd = total(gdL, gdH); sd2 = total(d2L, d2H);
+}
+
+export function galaStep(base: i32): i32 {
+  const started = state(S_gala_started) != 0;
+  let eta: f64, gg: f64;
+  if (!started) {
+    gg = baseReduce(base);
+    if (!isFinite(gg)) return nonFinite();
+    eta = hyper(HP_lr);
+    setStat(T_gala_alignment, 0); setStat(T_gala_curvature, 0); setStat(T_gala_q, 0);
+    setStat(T_gala_roundSkipped, 1);
+  } else {
+    reduce(base);
+    if (!isFinite(sgg) || !isFinite(sdiff)) return nonFinite(); // g or the probe h is not finite
+    if (base == BASE_normalized) gg = baseReduce(base); // its own sums for ‖d‖
+    else gg = sgg;
+    if (!isFinite(gg)) return nonFinite();
+    const etaPrev = state(S_gala_eta);
+    eta = etaPrev;
+    let skipped = 1;
+    if (sd2 > 0 && etaPrev > 0 && isFinite(sgh) && isFinite(sgd) && isFinite(sd2)) {
+      const L = Math.sqrt(sdiff / sd2);
+      const a = hyper(HP_gala_alignment) == 0 ? sgh : sgd / etaPrev;
+      const q = L * (sd2 / (etaPrev * etaPrev));
+      const A = state(S_gala_A) + a, Q = state(S_gala_Q) + q;
+      if (isFinite(A) && isFinite(Q)) {
+        setState(S_gala_A, A); setState(S_gala_Q, Q);
+        const delta = hyper(HP_gala_delta), den = delta + Q;
+        if (den > 0) {
+          const num = (hyper(HP_gala_centred) != 0 ? delta * hyper(HP_lr) : 0) + A;
+          const top = hyper(HP_gala_etaMax);
+          eta = Math.max(hyper(HP_gala_etaMin), num / den);
+          if (top > 0) eta = Math.min(top, eta);
+        }
+        skipped = 0;
+        setStat(T_gala_alignment, a); setStat(T_gala_curvature, L); setStat(T_gala_q, q);
+      }
+    }
+    setStat(T_gala_roundSkipped, skipped);
+  }
+  const c = clipScale(gg);
+  copy(prev(base), X, NPAD); // x_{t−1} ← x_t
+  countStep();
+  const finite = baseUpdate(base, eta, c);
+  setState(S_gala_eta, eta); setState(S_gala_started, 1);
+  setStat(T_gala_A, state(S_gala_A)); setStat(T_gala_Q, state(S_gala_Q));
+  return finish(eta, finite);
+}
