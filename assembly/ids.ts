@@ -17,6 +17,7 @@ export const RULE_p2min: i32 = 2;
 export const RULE_clara: i32 = 3;
 export const RULE_csa: i32 = 4;
 export const RULE_gala: i32 = 5;
+export const RULE_secant: i32 = 6;
 
 // hyperparameters (header f64 slots); 0..15 belong to the bases, 16.. to the rules
 export const HP_lr: i32 = 0;
@@ -42,6 +43,10 @@ export const HP_gala_etaMin: i32 = 17;
 export const HP_gala_etaMax: i32 = 18;    // 0 = no upper bound
 export const HP_gala_alignment: i32 = 19; // 0 = same-batch ⟨g, h⟩, 1 = direction ⟨g, d⟩
 export const HP_gala_centred: i32 = 20;   // 1: regularizer (δ/2)(η − η₀)², 0: (δ/2)η²
+export const HP_secant_formula: i32 = 16;     // 0 damped, 1 ridge, 2 bb1, 3 bb2
+export const HP_secant_evaluations: i32 = 17; // 3: caller g + two on S_H; 2: g is the S_H gradient
+export const HP_secant_probe: i32 = 18;       // 0: s = g, 1: s = sign(g)
+export const HP_secant_probeScale: i32 = 19;  // c in x + c·s
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied
@@ -71,6 +76,8 @@ export const S_gala_A: i32 = 8;        // running sum of alignments
 export const S_gala_Q: i32 = 9;        // running sum of curvature terms
 export const S_gala_eta: i32 = 10;     // the LR of the last step
 export const S_gala_started: i32 = 11;
+export const S_secant_eta: i32 = 8;
+export const S_secant_started: i32 = 9;
 
 // telemetry of the last step (stats); 0..7 common, 8.. the rule's
 export const T_lr: i32 = 0;
@@ -102,6 +109,10 @@ export const T_gala_q: i32 = 10;           // L·‖d‖²
 export const T_gala_roundSkipped: i32 = 11; // 1 when no round was closed (step 0, Δ = 0, ...)
 export const T_gala_A: i32 = 12;
 export const T_gala_Q: i32 = 13;
+export const T_secant_ss: i32 = 8;        // ⟨s, s⟩
+export const T_secant_sy: i32 = 9;        // ⟨s, y⟩ (per unit probe): the curvature along s
+export const T_secant_yy: i32 = 10;       // ⟨y, y⟩
+export const T_secant_fallback: i32 = 11; // 1 when the formula was undefined and η was kept
 
 // closure requests (probeBatch)
 export const BATCH_same: i32 = 0;

@@ -7,8 +7,8 @@ import {
   H_META, H_IMAGE, MAGIC, FORMAT, layout, padded,
 } from './layout';
 import {
-  BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
-  RULE_clara, RULE_csa, RULE_gala, BATCH_same,
+  BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
+  RULE_clara, RULE_csa, RULE_gala, RULE_secant, BATCH_same,
 } from './ids';
 import { baseSlots } from './bases/index';
 import { constantStep } from './rules/constant';
@@ -17,6 +17,7 @@ import { p2minStep, p2minWants } from './rules/p2min';
 import { claraStep } from './rules/clara';
 import { csaStep } from './rules/csa';
 import { galaStep, galaProbes, galaSwap } from './rules/gala';
+import { secantStep, secantProbes, secantBatch, secantEnter, secantLeave } from './rules/secant';
 import { allFinite, hash64 } from './simd';
 import { scratch } from './layout';
 
@@ -35,6 +36,7 @@ function ruleSlots(rule: i32, base: i32): i32 {
     case RULE_clara: case RULE_csa: return base == BASE_sgd || base == BASE_adam ? 1 : -1; // path
     case RULE_gala:                                                              // x_{t−1}
       return base == BASE_sgd || base == BASE_momentum || base == BASE_normalized || base == BASE_adam ? 1 : -1;
+    case RULE_secant: return base == BASE_sgd || base == BASE_momentum || base == BASE_sign ? 0 : -1;
   }
   return -1;
 }
@@ -42,6 +44,7 @@ function ruleSlots(rule: i32, base: i32): i32 {
 /** Scratch vectors (not saved) a rule needs. */
 function ruleScratch(rule: i32, base: i32): u32 {
   if (rule == RULE_gala) return 1;                         // the probe gradient
+  if (rule == RULE_secant) return 3;                       // h0, h1, the params backup
   return rule == RULE_clara && base == BASE_adam ? 1 : 0;  // the Adam direction between passes
 }
 
@@ -86,6 +89,7 @@ export function step(loss: f64, hasLoss: i32): i32 {
     case RULE_clara: return claraStep(base);
     case RULE_csa: return csaStep(base);
     case RULE_gala: return galaStep(base);
+    case RULE_secant: return secantStep(base);
   }
   return constantStep(base);
 }
@@ -96,21 +100,30 @@ export function step(loss: f64, hasLoss: i32): i32 {
 
 /** Gradient evaluations the next step needs from the closure. */
 export function probes(): i32 {
-  return load<i32>(BASE + H_RULE) == RULE_gala ? galaProbes() : 0;
+  const rule = load<i32>(BASE + H_RULE);
+  if (rule == RULE_gala) return galaProbes();
+  if (rule == RULE_secant) return secantProbes();
+  return 0;
 }
 
 /** The minibatch evaluation k asks for (BATCH_same, BATCH_fresh or BATCH_repeat). */
-export function probeBatch(k: i32): i32 { return BATCH_same; }
+export function probeBatch(k: i32): i32 {
+  return load<i32>(BASE + H_RULE) == RULE_secant ? secantBatch(k) : BATCH_same;
+}
 
 /** Where the closure writes evaluation k's gradient. */
 export function probeGrads(k: i32): usize { return scratch(<u32>k); }
 
 export function probeEnter(k: i32): void {
-  if (load<i32>(BASE + H_RULE) == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  const rule = load<i32>(BASE + H_RULE);
+  if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  else if (rule == RULE_secant) secantEnter(k);
 }
 
 export function probeLeave(k: i32): void {
-  if (load<i32>(BASE + H_RULE) == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  const rule = load<i32>(BASE + H_RULE);
+  if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  else if (rule == RULE_secant) secantLeave(k);
 }
 
 /** Whether step(loss) will read the gradient (ELRA skips it on a retrace); true for other rules. */

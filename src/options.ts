@@ -4,7 +4,7 @@
 import { fail } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
-export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala'] as const;
+export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant'] as const;
 /** 'none': the rule carries its own update (c2min, p2min). */
 export type BaseName = (typeof BASES)[number] | 'none';
 export type RuleName = (typeof RULES)[number];
@@ -53,6 +53,14 @@ export interface RuleOptions {
   alignment?: 'same-batch' | 'direction';
   /** gala: regularizer centred on lr, (δ/2)(η − lr)², rather than (δ/2)η². Default true. */
   centred?: boolean;
+  /** secant: the closed form of η from the secant pair. Default 'damped' (see docs/rules/secant.md). */
+  formula?: 'damped' | 'ridge' | 'bb1' | 'bb2';
+  /** secant: 3 (the caller's gradient plus two on a fresh batch) or 2 (the fresh-batch gradient is g). Default 3. */
+  evaluations?: 2 | 3;
+  /** secant: the probe displacement s: 'gradient' (g) or 'sign' (sign(g)). Default 'gradient'. */
+  probe?: 'gradient' | 'sign';
+  /** secant: c in the look-ahead point x + c·s. Default 1. */
+  probeScale?: number;
 }
 
 export interface Config extends Hyperparameters, RuleOptions {
@@ -136,6 +144,15 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
       etaMax: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no bound)', ok: (v) => v > 0 }, infinite: true },
       alignment: { def: (b) => (b === 'sgd' ? 'same-batch' : 'direction'), choices: ['same-batch', 'direction'] },
       centred: { def: true },
+    },
+  },
+  secant: {
+    bases: ['sgd', 'momentum', 'sign'], needsClosure: true,
+    options: {
+      formula: { def: 'damped', choices: ['damped', 'ridge', 'bb1', 'bb2'] },
+      evaluations: { def: 3, check: { allowed: '2 or 3', ok: (v) => v === 2 || v === 3 } },
+      probe: { def: 'gradient', choices: ['gradient', 'sign'] },
+      probeScale: { def: 1, check: positive },
     },
   },
 };

@@ -7,6 +7,7 @@ import './checkpoint.test.js';
 import './rules.test.js';
 import './behaviour.test.js';
 import './gala.test.js';
+import './secant.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';

@@ -253,3 +253,38 @@ export class RefGala {
     this.started = true;
   }
 }
+
+/** secant, docs/rules/secant.md: η from (ss, sy, yy), then the base step (ref.ts's RefOptimizer). */
+export class RefSecant {
+  eta: number; started = false; lr = 0; fallback = false;
+  constructor(readonly cfg: Record<string, any>, readonly base: { p: Float64Array; cfg: { lr: number }; step(g: ArrayLike<number>): void }) {
+    this.eta = cfg.lr;
+  }
+  get x(): Float64Array { return this.base.p; }
+  static formula(name: string, ss: number, sy: number, yy: number): number {
+    switch (name) {
+      case 'damped': return ss / (Math.abs(sy) + ss);
+      case 'ridge': return sy > 0 ? sy / (yy + ss) : NaN;
+      case 'bb1': return sy > 0 ? ss / sy : NaN;
+      case 'bb2': return sy > 0 && yy > 0 ? sy / yy : NaN;
+    }
+    return NaN;
+  }
+  /** g: the step's gradient (the caller's, or h0 with two evaluations); h0, h1: the S_H pair. */
+  step(g: ArrayLike<number>, h0: ArrayLike<number>, h1: ArrayLike<number>): void {
+    const n = g.length, c = this.cfg.probeScale, sign = this.cfg.probe === 'sign';
+    let ss = 0, sy = 0, yy = 0;
+    for (let i = 0; i < n; i++) {
+      const s = sign ? Math.sign(g[i]) : g[i], y = h1[i] - h0[i];
+      ss += s * s; sy += s * y; yy += y * y;
+    }
+    sy /= c; yy /= c * c;
+    let eta = RefSecant.formula(this.cfg.formula, ss, sy, yy);
+    this.fallback = !(eta > 0 && Number.isFinite(eta)) || !(ss > 0);
+    if (this.fallback) eta = this.eta;
+    this.eta = eta;
+    this.base.cfg.lr = eta;
+    this.base.step(g);
+    this.lr = eta;
+  }
+}

@@ -1,0 +1,121 @@
+// secant — LR from the stochastic secant equation (Zhuang Yang, "Explainable Learning Rate
+// Regimes for Stochastic Optimization", arXiv 2508.13639): A-SGD, A-SGDM, A-SignSGD. The
+// paper's body could not be read: this is the reconstruction of shared/specs/secant.md §2,
+// with the closed form behind the `formula` option; docs/rules/secant.md.
+//
+// Per step: g from the caller (or, with evaluations = 2, the fresh-batch gradient h0);
+//   h0 = ∇f_{S_H}(x) ('fresh'), h1 = ∇f_{S_H}(x + c·s) ('repeat': the same S_H), s = g or sign(g)
+//   y = h1 − h0;  ss = s·s, sy = s·y, yy = y·y  (differences first, sums in f64)
+//   η = damped ss/(|sy| + ss) | ridge sy/(yy + ss) | bb1 ss/sy | bb2 sy/yy   (spec §2.3)
+//   the base step (sgd, momentum, sign) with lr = η
+// An undefined η (sy ≤ 0 for bb1/bb2/ridge, or non-finite) keeps the previous one.
+import { P as X, G, NPAD, hyper, state, setState, setStat, scratch } from '../layout';
+import {
+  HP_lr, HP_secant_formula, HP_secant_evaluations, HP_secant_probe, HP_secant_probeScale,
+  S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback,
+  BATCH_fresh, BATCH_repeat,
+} from '../ids';
+import { copy, sign4 } from '../simd';
+import { baseUpdate } from '../bases/index';
+import { nonFinite, clipScale, countStep, finish } from '../step';
+
+const H0: u32 = 0, H1: u32 = 1, BACKUP: u32 = 2; // scratch vectors
+
+// @ts-ignore: decorator
+@inline function twoEvals(): bool { return hyper(HP_secant_evaluations) == 2; }
+// @ts-ignore: decorator
+@inline function signProbe(): bool { return hyper(HP_secant_probe) == 1; }
+/** The gradient of this step: the caller's, or the fresh-batch one in two-evaluation mode. */
+// @ts-ignore: decorator
+@inline function grad(): usize { return twoEvals() ? scratch(H0) : G; }
+
+export function secantProbes(): i32 { return 2; }
+export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
+
+/** Evaluation 1 happens at x + c·s: back x up, then move it (one pass). */
+export function secantEnter(k: i32): void {
+  if (k != 1) return;
+  const vc = f32x4.splat(<f32>hyper(HP_secant_probeScale)), sgn = signProbe(), end = X + (<usize>NPAD << 2);
+  let x = X, s = grad(), b = scratch(BACKUP);
+  while (x < end) {
+    const xv = v128.load(x);
+    let sv = v128.load(s);
+    if (sgn) sv = sign4(sv);
+    v128.store(b, xv);
+    v128.store(x, f32x4.add(xv, f32x4.mul(vc, sv)));
+    x += 16; s += 16; b += 16;
+  }
+}
+
+/** Puts x back exactly (a copy, never x − c·s, which is not exact in float32). */
+export function secantLeave(k: i32): void {
+  if (k == 1) copy(X, scratch(BACKUP), NPAD);
+}
+
+/** The closed forms of spec §2.3; NaN where a form is undefined (the caller keeps the last η). */
+export function secantEta(formula: i32, ss: f64, sy: f64, yy: f64): f64 {
+  switch (formula) {
+    case 0: return ss / (Math.abs(sy) + ss);          // damped (F4, default): in (0, 1]
+    case 1: return sy > 0 ? sy / (yy + ss) : NaN;     // ridge (F3)
+    case 2: return sy > 0 ? ss / sy : NaN;            // bb1 (F1)
+    case 3: return sy > 0 && yy > 0 ? sy / yy : NaN;  // bb2 (F2)
+  }
+  return NaN;
+}
+
+let sgg: f64 = 0, sss: f64 = 0, ssy: f64 = 0, syy: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function widen(acc: v128, s: v128, high: bool): v128 {
+  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
+}
+// @ts-ignore: decorator
+@inline function total(lo: v128, hi: v128): f64 {
+  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+/** One pass over g, h0, h1: g·g, s·s, s·y, y·y with y = h1 − h0 formed first. */
+function reduce(sgn: bool): void {
+  let g = grad(), a = scratch(H0), b = scratch(H1);
+  const last = g + (<usize>NPAD << 2);
+  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ssL = f64x2.splat(0), ssH = f64x2.splat(0);
+  let syL = f64x2.splat(0), syH = f64x2.splat(0), yyL = f64x2.splat(0), yyH = f64x2.splat(0);
+  while (g < last) {
+    const k = last - g >= 512 ? 32 : 16;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let i = 0; i < k; i++) {
+      const gv = v128.load(g), y = f32x4.sub(v128.load(b), v128.load(a));
+      const sv = sgn ? sign4(gv) : gv;
+      s0 = f32x4.add(s0, f32x4.mul(gv, gv));
+      s1 = f32x4.add(s1, f32x4.mul(sv, sv));
+      s2 = f32x4.add(s2, f32x4.mul(sv, y));
+      s3 = f32x4.add(s3, f32x4.mul(y, y));
+      g += 16; a += 16; b += 16;
+    }
+    ggL = widen(ggL, s0, false); ggH = widen(ggH, s0, true);
+    ssL = widen(ssL, s1, false); ssH = widen(ssH, s1, true);
+    syL = widen(syL, s2, false); syH = widen(syH, s2, true);
+    yyL = widen(yyL, s3, false); yyH = widen(yyH, s3, true);
+  }
+  sgg = total(ggL, ggH); sss = total(ssL, ssH); ssy = total(syL, syH); syy = total(yyL, yyH);
+}
+
+export function secantStep(base: i32): i32 {
+  const sgn = signProbe();
+  reduce(sgn);
+  if (!isFinite(sgg) || !isFinite(syy)) return nonFinite(); // g, h0 or h1 not finite
+  const probe = hyper(HP_secant_probeScale);
+  // y was measured over a probe of length c·‖s‖: rescale to the unit probe (exact on quadratics)
+  const ss = sss, sy = ssy / probe, yy = syy / (probe * probe);
+  const prev = state(S_secant_started) != 0 ? state(S_secant_eta) : hyper(HP_lr);
+  let eta = secantEta(<i32>hyper(HP_secant_formula), ss, sy, yy);
+  let fallback = 0;
+  if (!(eta > 0 && isFinite(eta)) || !(ss > 0)) { eta = prev; fallback = 1; }
+  if (twoEvals()) copy(G, scratch(H0), NPAD); // the base steps along the fresh-batch gradient
+  const c = clipScale(sgg);
+  countStep();
+  const finite = baseUpdate(base, eta, c);
+  setState(S_secant_eta, eta); setState(S_secant_started, 1);
+  setStat(T_secant_ss, ss); setStat(T_secant_sy, sy); setStat(T_secant_yy, yy); setStat(T_secant_fallback, fallback);
+  return finish(eta, finite);
+}
