@@ -18,6 +18,7 @@ export const RULE_clara: i32 = 3;
 export const RULE_csa: i32 = 4;
 export const RULE_gala: i32 = 5;
 export const RULE_secant: i32 = 6;
+export const RULE_glyder: i32 = 7;
 
 // hyperparameters (header f64 slots); 0..15 belong to the bases, 16.. to the rules
 export const HP_lr: i32 = 0;
@@ -47,6 +48,11 @@ export const HP_secant_formula: i32 = 16;     // 0 damped, 1 ridge, 2 bb1, 3 bb2
 export const HP_secant_evaluations: i32 = 17; // 3: caller g + two on S_H; 2: g is the S_H gradient
 export const HP_secant_probe: i32 = 18;       // 0: s = g, 1: s = sign(g)
 export const HP_secant_probeScale: i32 = 19;  // c in x + c·s
+export const HP_glyder_smoothing: i32 = 16;      // β of the EMAs of p and ‖d‖²
+export const HP_glyder_curvatureDecay: i32 = 17; // γ of the decaying max L̄
+export const HP_glyder_curvatureEvery: i32 = 18; // measure curvature every k steps
+export const HP_glyder_tauMin: i32 = 19;         // minimum probe length τ‖d‖
+export const HP_glyder_maxLr: i32 = 20;          // 0 = no cap
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied
@@ -78,6 +84,11 @@ export const S_gala_eta: i32 = 10;     // the LR of the last step
 export const S_gala_started: i32 = 11;
 export const S_secant_eta: i32 = 8;
 export const S_secant_started: i32 = 9;
+export const S_glyder_N: i32 = 8;
+export const S_glyder_Q: i32 = 9;
+export const S_glyder_L: i32 = 10;
+export const S_glyder_eta: i32 = 11;
+export const S_glyder_started: i32 = 12;
 
 // telemetry of the last step (stats); 0..7 common, 8.. the rule's
 export const T_lr: i32 = 0;
@@ -113,6 +124,13 @@ export const T_secant_ss: i32 = 8;        // ⟨s, s⟩
 export const T_secant_sy: i32 = 9;        // ⟨s, y⟩ (per unit probe): the curvature along s
 export const T_secant_yy: i32 = 10;       // ⟨y, y⟩
 export const T_secant_fallback: i32 = 11; // 1 when the formula was undefined and η was kept
+export const T_glyder_p: i32 = 8;          // ⟨g', d⟩: the estimated ⟨∇f, d⟩
+export const T_glyder_q: i32 = 9;          // ‖d‖²
+export const T_glyder_curvature: i32 = 10; // ℓ, this step's curvature along d (0 when not measured)
+export const T_glyder_Lbar: i32 = 11;      // the smoothness estimate L̄ used
+export const T_glyder_N: i32 = 12;         // N̂ (bias-corrected EMA of p)
+export const T_glyder_Q: i32 = 13;         // Q̂
+export const T_glyder_tau: i32 = 14;       // the probe length (0 when not measured)
 
 // closure requests (probeBatch)
 export const BATCH_same: i32 = 0;

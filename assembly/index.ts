@@ -8,7 +8,7 @@ import {
 } from './layout';
 import {
   BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
-  RULE_clara, RULE_csa, RULE_gala, RULE_secant, BATCH_same,
+  RULE_clara, RULE_csa, RULE_gala, RULE_secant, RULE_glyder, BATCH_same,
 } from './ids';
 import { baseSlots } from './bases/index';
 import { constantStep } from './rules/constant';
@@ -18,6 +18,7 @@ import { claraStep } from './rules/clara';
 import { csaStep } from './rules/csa';
 import { galaStep, galaProbes, galaSwap } from './rules/gala';
 import { secantStep, secantProbes, secantBatch, secantEnter, secantLeave } from './rules/secant';
+import { glyderStep, glyderProbes, glyderBatch, glyderGrads, glyderEnter, glyderLeave } from './rules/glyder';
 import { allFinite, hash64 } from './simd';
 import { scratch } from './layout';
 
@@ -37,6 +38,7 @@ function ruleSlots(rule: i32, base: i32): i32 {
     case RULE_gala:                                                              // x_{t−1}
       return base == BASE_sgd || base == BASE_momentum || base == BASE_normalized || base == BASE_adam ? 1 : -1;
     case RULE_secant: return base == BASE_sgd || base == BASE_momentum || base == BASE_sign ? 0 : -1;
+    case RULE_glyder: return base == BASE_sgd || base == BASE_momentum || base == BASE_adam ? 0 : -1;
   }
   return -1;
 }
@@ -45,6 +47,7 @@ function ruleSlots(rule: i32, base: i32): i32 {
 function ruleScratch(rule: i32, base: i32): u32 {
   if (rule == RULE_gala) return 1;                         // the probe gradient
   if (rule == RULE_secant) return 3;                       // h0, h1, the params backup
+  if (rule == RULE_glyder) return 4;                       // d, the params backup, g', g^τ
   return rule == RULE_clara && base == BASE_adam ? 1 : 0;  // the Adam direction between passes
 }
 
@@ -90,6 +93,7 @@ export function step(loss: f64, hasLoss: i32): i32 {
     case RULE_csa: return csaStep(base);
     case RULE_gala: return galaStep(base);
     case RULE_secant: return secantStep(base);
+    case RULE_glyder: return glyderStep(base);
   }
   return constantStep(base);
 }
@@ -103,27 +107,35 @@ export function probes(): i32 {
   const rule = load<i32>(BASE + H_RULE);
   if (rule == RULE_gala) return galaProbes();
   if (rule == RULE_secant) return secantProbes();
+  if (rule == RULE_glyder) return glyderProbes();
   return 0;
 }
 
 /** The minibatch evaluation k asks for (BATCH_same, BATCH_fresh or BATCH_repeat). */
 export function probeBatch(k: i32): i32 {
-  return load<i32>(BASE + H_RULE) == RULE_secant ? secantBatch(k) : BATCH_same;
+  const rule = load<i32>(BASE + H_RULE);
+  if (rule == RULE_secant) return secantBatch(k);
+  if (rule == RULE_glyder) return glyderBatch(k);
+  return BATCH_same;
 }
 
 /** Where the closure writes evaluation k's gradient. */
-export function probeGrads(k: i32): usize { return scratch(<u32>k); }
+export function probeGrads(k: i32): usize {
+  return load<i32>(BASE + H_RULE) == RULE_glyder ? glyderGrads(k) : scratch(<u32>k);
+}
 
 export function probeEnter(k: i32): void {
   const rule = load<i32>(BASE + H_RULE);
   if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
   else if (rule == RULE_secant) secantEnter(k);
+  else if (rule == RULE_glyder) glyderEnter(load<i32>(BASE + H_BASE), k);
 }
 
 export function probeLeave(k: i32): void {
   const rule = load<i32>(BASE + H_RULE);
   if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
   else if (rule == RULE_secant) secantLeave(k);
+  else if (rule == RULE_glyder) glyderLeave(k);
 }
 
 /** Whether step(loss) will read the gradient (ELRA skips it on a retrace); true for other rules. */

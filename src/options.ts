@@ -4,7 +4,7 @@
 import { fail } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
-export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant'] as const;
+export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant', 'glyder'] as const;
 /** 'none': the rule carries its own update (c2min, p2min). */
 export type BaseName = (typeof BASES)[number] | 'none';
 export type RuleName = (typeof RULES)[number];
@@ -61,6 +61,16 @@ export interface RuleOptions {
   probe?: 'gradient' | 'sign';
   /** secant: c in the look-ahead point x + c·s. Default 1. */
   probeScale?: number;
+  /** glyder: β of the EMAs of ⟨g', d⟩ and ‖d‖². Default 0.9. */
+  smoothing?: number;
+  /** glyder: γ, the forgetting factor of the curvature maximum L̄. Default 0.99. */
+  curvatureDecay?: number;
+  /** glyder: measure the curvature every k steps (k − 1 of k steps need one closure call, not two). Default 1. */
+  curvatureEvery?: number;
+  /** glyder: minimum probe length τ·‖d‖. Default 1e-3. */
+  tauMin?: number;
+  /** glyder: hard cap on η. Default Infinity. */
+  maxLr?: number;
 }
 
 export interface Config extends Hyperparameters, RuleOptions {
@@ -153,6 +163,18 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
       evaluations: { def: 3, check: { allowed: '2 or 3', ok: (v) => v === 2 || v === 3 } },
       probe: { def: 'gradient', choices: ['gradient', 'sign'] },
       probeScale: { def: 1, check: positive },
+    },
+  },
+  glyder: {
+    // lr is c, the scale on the locally optimal step: 1 is the step the descent lemma gives
+    bases: ['sgd', 'momentum', 'adam'], lr: 1, needsClosure: true,
+    baseOptions: (b) => Object.keys(HYPERS).filter((k) => k !== 'clipNorm' && HYPERS[k as keyof Hyperparameters].bases.includes(b)),
+    options: {
+      smoothing: { def: 0.9, check: unit },
+      curvatureDecay: { def: 0.99, check: unit },
+      curvatureEvery: { def: 1, check: { allowed: 'a whole number >= 1', ok: (v) => Number.isInteger(v) && v >= 1 } },
+      tauMin: { def: 1e-3, check: positive },
+      maxLr: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no cap)', ok: (v) => v > 0 }, infinite: true },
     },
   },
 };

@@ -47,8 +47,22 @@ h('500 steps on a noisy quadratic, every base and every rule', async () => {
     }
     parts.push(opt.paramsHash());
   }
+  {
+    // secant and glyder: look-ahead points, fresh/repeat evaluations, their scalar logic
+    for (const cfg of [{ rule: 'secant', base: 'momentum' }, { rule: 'glyder', base: 'adam', lr: 0.5 }]) {
+      const n = 1000, r = rng(45);
+      const opt = ss.create({ size: n, ...cfg } as any);
+      for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
+      const grad = (p: Float32Array, g: Float32Array) => { for (let i = 0; i < n; i++) g[i] = (1 + (i % 7)) * (p[i] - 0.25) / 7; };
+      for (let t = 0; t < 200; t++) {
+        grad(opt.params, opt.grads);
+        await opt.step((p, g) => { grad(p, g); return 0; });
+      }
+      parts.push(opt.paramsHash());
+    }
+  }
   hashes.trajectory = parts.join('');
-  assert.is(hashes.trajectory.length, 176);
+  assert.is(hashes.trajectory.length, 208);
   console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
 });
 

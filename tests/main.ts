@@ -8,6 +8,7 @@ import './rules.test.js';
 import './behaviour.test.js';
 import './gala.test.js';
 import './secant.test.js';
+import './glyder.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';

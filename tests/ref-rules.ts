@@ -288,3 +288,61 @@ export class RefSecant {
     this.lr = eta;
   }
 }
+
+/** glyder (practical Algorithm P), docs/rules/glyder.md. */
+export class RefGlyder {
+  x: Float64Array; b: Float64Array; m: Float64Array; v: Float64Array;
+  N = 0; Q = 0; L = 0; eta = 0; started = false; t = 0; lr = 0; ell = NaN; q = 0;
+  constructor(readonly cfg: Record<string, any>, x0: ArrayLike<number>) {
+    const n = x0.length;
+    this.x = Float64Array.from(x0);
+    this.b = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
+  }
+  /** The base direction at lr = 1 (and, with commit, the base state update); xk: the x of the L2 term. */
+  direction(g: ArrayLike<number>, commit: boolean, xk: ArrayLike<number> = this.x): Float64Array {
+    const c = this.cfg, n = this.x.length, d = new Float64Array(n), wd = c.weightDecay ?? 0, t = this.t + 1;
+    for (let i = 0; i < n; i++) {
+      const ge = g[i] + wd * xk[i];
+      if (c.base === 'momentum') {
+        const bn = c.momentum * this.b[i] + ge;
+        if (commit) this.b[i] = bn;
+        d[i] = c.nesterov ? ge + c.momentum * bn : bn;
+      } else if (c.base === 'adam') {
+        const mn = c.beta1 * this.m[i] + (1 - c.beta1) * ge, vn = c.beta2 * this.v[i] + (1 - c.beta2) * ge * ge;
+        if (commit) { this.m[i] = mn; this.v[i] = vn; }
+        d[i] = (mn / (1 - c.beta1 ** t)) / (Math.sqrt(vn / (1 - c.beta2 ** t)) + c.eps);
+      } else d[i] = ge;
+    }
+    return d;
+  }
+  /** The τ the rule would probe with for direction norm² q. */
+  tau(q: number): number {
+    const floor = this.cfg.tauMin / Math.sqrt(q);
+    return this.started ? Math.max(this.eta, floor) : floor;
+  }
+  /**
+   * g at x; gp = g' (fresh batch at x); gt = g^τ (same batch at the probe point) or null;
+   * x0, xt: the points g' and g^τ were evaluated at (the kernel's x and x − τd, as stored in
+   * float32) — ℓ divides by ⟨x0 − xt, d⟩, the displacement the two gradients actually span.
+   */
+  step(g: ArrayLike<number>, gp: ArrayLike<number>, gt: ArrayLike<number> | null, x0: ArrayLike<number>, xt: ArrayLike<number> | null): void {
+    const c = this.cfg, n = this.x.length;
+    const d = this.direction(g, false, x0); // (L2 on the x the gradient was taken at)
+    let q = 0, p = 0, pr = 0, disp = 0;
+    for (let i = 0; i < n; i++) {
+      q += d[i] * d[i]; p += gp[i] * d[i];
+      if (gt && xt) { pr += (gp[i] - gt[i]) * d[i]; disp += (x0[i] - xt[i]) * d[i]; }
+    }
+    this.q = q;
+    if (!(q > 0)) return;
+    this.ell = gt ? pr / disp : NaN;
+    const beta = c.smoothing, t = this.t + 1;
+    this.N = beta * this.N + (1 - beta) * p; this.Q = beta * this.Q + (1 - beta) * q;
+    const corr = 1 - beta ** t, nh = this.N / corr, qh = this.Q / corr;
+    if (Number.isFinite(this.ell)) this.L = this.started ? Math.max(Math.max(this.ell, 0), c.curvatureDecay * this.L) : Math.max(this.ell, 0);
+    this.eta = this.L > 0 && nh > 0 ? Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30)) : 0;
+    this.direction(g, true, x0);
+    for (let i = 0; i < n; i++) this.x[i] -= this.eta * d[i];
+    this.t++; this.started = true; this.lr = this.eta;
+  }
+}

@@ -1,0 +1,202 @@
+// glyder — locally optimal descent step from the descent lemma (GLyDER, arXiv 2311.13877),
+// the practical reconstruction of shared/specs/glyder.md §1.4 (Algorithm P); docs/rules/glyder.md.
+// Bases sgd, momentum, adam: the base runs with lr = 1 and gives the direction d; then
+//   p = ⟨g', d⟩ with g' from a fresh batch B' at x            (closure 'fresh')
+//   ℓ = (p − ⟨g^τ, d⟩)/⟨x − x_τ, d⟩ (≈ τ‖d‖²), g^τ on B' at x_τ = x − τd  (closure 'repeat': same B')
+//   N, Q ← EMAs (β, bias-corrected) of p and ‖d‖²;  L̄ ← max(max(ℓ, 0), γ·L̄)
+//   η = c·max(N̂, 0)/max(L̄·Q̂, 1e-30), capped by maxLr;  x ← x − η·d
+// τ = max(η_{t−1}, τMin/‖d‖). The base state is committed only in the last pass, so a throwing
+// closure or a non-finite value changes nothing.
+//
+// Passes: A (probeEnter 0) base direction d → scratch, ‖d‖², ‖g‖², x → backup;
+//         B (probeEnter 1) x ← x0 − τd and ⟨x0 − x, d⟩;  restore x (probeLeave 1);
+//         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩;  D (step) commit the base state and x ← x0 − η·d.
+import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
+import {
+  BASE_momentum, BASE_adam, HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay,
+  HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr,
+  S_step, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started,
+  T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau,
+  BATCH_fresh, BATCH_repeat, OK,
+} from '../ids';
+import { copy, sum4, finiteAfter } from '../simd';
+import { nonFinite, clipScale, countStep, finish } from '../step';
+
+const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ
+
+let sq: f64 = 0, sgg: f64 = 0, tau: f64 = 0, sdisp: f64 = 0, probed = false;
+
+/** Whether this step measures curvature (every `curvatureEvery` steps, always on the first). */
+function refresh(): bool {
+  const k = <i32>hyper(HP_glyder_curvatureEvery);
+  return state(S_glyder_started) == 0 || (<i32>state(S_step)) % k == 0;
+}
+
+export function glyderProbes(): i32 { return refresh() ? 2 : 1; }
+export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
+export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
+
+// @ts-ignore: decorator
+@inline function widen(acc: v128, s: v128, high: bool): v128 {
+  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
+}
+// @ts-ignore: decorator
+@inline function total(lo: v128, hi: v128): f64 {
+  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
+}
+
+/**
+ * The base's direction at lr = 1 from g, without committing its state (mode 0), or the same
+ * arithmetic committing it (mode 1): momentum b' = μb + ge (Nesterov: ge + μb'); adam
+ * m', v' and m̂'/(√v̂' + eps) at step t + 1; sgd ge. ge = g + wd·x (L2).
+ */
+// @ts-ignore: decorator
+@inline function direction(base: i32, i: usize, commit: bool, vwd: v128, vmu: v128, nes: bool, vb1: v128, v1b1: v128,
+                           vb2: v128, v1b2: v128, vib1: v128, virs: v128, veps: v128): v128 {
+  const ge = f32x4.add(v128.load(G + i), f32x4.mul(vwd, v128.load(X + i)));
+  if (base == BASE_momentum) {
+    const b = slot(0) + i;
+    const bn = f32x4.add(f32x4.mul(vmu, v128.load(b)), ge);
+    if (commit) v128.store(b, bn);
+    return nes ? f32x4.add(ge, f32x4.mul(vmu, bn)) : bn;
+  }
+  if (base == BASE_adam) {
+    const m = slot(0) + i, v = slot(1) + i;
+    const mn = f32x4.add(f32x4.mul(vb1, v128.load(m)), f32x4.mul(v1b1, ge));
+    const vn = f32x4.add(f32x4.mul(vb2, v128.load(v)), f32x4.mul(v1b2, f32x4.mul(ge, ge)));
+    if (commit) { v128.store(m, mn); v128.store(v, vn); }
+    return f32x4.div(f32x4.mul(mn, vib1), f32x4.add(f32x4.mul(f32x4.sqrt(vn), virs), veps));
+  }
+  return ge;
+}
+
+/** Runs `direction` over the vector: mode 0 writes d and sums ‖d‖², ‖g‖²; mode 1 commits and moves x. */
+function sweep(base: i32, commit: bool, eta: f64): bool {
+  const t = state(S_step) + 1, b1 = hyper(HP_beta1), b2 = hyper(HP_beta2);
+  const vwd = f32x4.splat(<f32>hyper(HP_weightDecay)), vmu = f32x4.splat(<f32>hyper(HP_momentum));
+  const nes = hyper(HP_nesterov) != 0;
+  const vb1 = f32x4.splat(<f32>b1), v1b1 = f32x4.splat(<f32>(1 - b1));
+  const vb2 = f32x4.splat(<f32>b2), v1b2 = f32x4.splat(<f32>(1 - b2));
+  const vib1 = f32x4.splat(<f32>(1 / (1 - Math.pow(b1, t)))), virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2, t))));
+  const veps = f32x4.splat(<f32>hyper(HP_eps)), veta = f32x4.splat(<f32>eta);
+  const d = scratch(D), x0 = scratch(X0), bytes = <usize>NPAD << 2;
+  let qL = f64x2.splat(0), qH = f64x2.splat(0), gL = f64x2.splat(0), gH = f64x2.splat(0), ok = f32x4.splat(0);
+  let i: usize = 0;
+  while (i < bytes) {
+    const k = bytes - i >= 512 ? 32 : 16;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+    for (let j = 0; j < k; j++) {
+      const dv = direction(base, i, commit, vwd, vmu, nes, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
+      if (commit) {
+        const y = f32x4.sub(v128.load(x0 + i), f32x4.mul(veta, v128.load(d + i)));
+        v128.store(X + i, y);
+        ok = f32x4.add(ok, y);
+      } else {
+        v128.store(d + i, dv);
+        v128.store(x0 + i, v128.load(X + i));
+        const gv = v128.load(G + i);
+        s0 = f32x4.add(s0, f32x4.mul(dv, dv));
+        s1 = f32x4.add(s1, f32x4.mul(gv, gv));
+      }
+      i += 16;
+    }
+    qL = widen(qL, s0, false); qH = widen(qH, s0, true);
+    gL = widen(gL, s1, false); gH = widen(gH, s1, true);
+  }
+  sq = total(qL, qH); sgg = total(gL, gH);
+  return commit ? finiteAfter(ok, X, NPAD) : true;
+}
+
+/**
+ * ⟨g_probe, d⟩ over the vector; with `move`, also x ← x0 − τ·d in the same pass, summing the
+ * realized displacement along d, ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32 stored) into sdisp.
+ */
+function dotProbe(move: bool): f64 {
+  const d = scratch(D), gp = scratch(GP), x0 = scratch(X0), bytes = <usize>NPAD << 2;
+  const vt = f32x4.splat(<f32>tau);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0), mlo = f64x2.splat(0), mhi = f64x2.splat(0);
+  let i: usize = 0;
+  while (i < bytes) {
+    const k = bytes - i >= 512 ? 32 : 16;
+    let s = f32x4.splat(0), sm = f32x4.splat(0);
+    for (let j = 0; j < k; j++) {
+      const dv = v128.load(d + i);
+      s = f32x4.add(s, f32x4.mul(v128.load(gp + i), dv));
+      if (move) {
+        const xv = v128.load(x0 + i), y = f32x4.sub(xv, f32x4.mul(vt, dv));
+        v128.store(X + i, y);
+        sm = f32x4.add(sm, f32x4.mul(f32x4.sub(xv, y), dv)); // x0 − y: exact (Sterbenz) when close
+      }
+      i += 16;
+    }
+    lo = widen(lo, s, false); hi = widen(hi, s, true);
+    if (move) { mlo = widen(mlo, sm, false); mhi = widen(mhi, sm, true); }
+  }
+  if (move) sdisp = total(mlo, mhi);
+  return total(lo, hi);
+}
+
+/** ⟨g' − g^τ, d⟩, the difference first. */
+function diffDot(): f64 {
+  const d = scratch(D), gp = scratch(GP), gt = scratch(GT), bytes = <usize>NPAD << 2;
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i: usize = 0;
+  while (i < bytes) {
+    const k = bytes - i >= 512 ? 32 : 16;
+    let s = f32x4.splat(0);
+    for (let j = 0; j < k; j++) {
+      s = f32x4.add(s, f32x4.mul(f32x4.sub(v128.load(gp + i), v128.load(gt + i)), v128.load(d + i)));
+      i += 16;
+    }
+    lo = widen(lo, s, false); hi = widen(hi, s, true);
+  }
+  return total(lo, hi);
+}
+
+export function glyderEnter(base: i32, k: i32): void {
+  if (k == 0) {
+    sweep(base, false, 0); // d, ‖d‖², ‖g‖², x0 (scratch only)
+    probed = false;
+  } else {
+    if (!(sq > 0)) { probed = false; tau = 0; return; } // zero direction: no probe (spec §6)
+    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
+    tau = state(S_glyder_started) != 0 ? Math.max(state(S_glyder_eta), floor) : floor;
+    dotProbe(true);        // x ← x0 − τ·d
+    probed = true;
+  }
+}
+
+export function glyderLeave(k: i32): void {
+  if (k == 1) copy(X, scratch(X0), NPAD);
+}
+
+export function glyderStep(base: i32): i32 {
+  let ell: f64 = NaN;
+  const measured = probed;
+  const p = dotProbe(false); // ⟨g', d⟩
+  // ⟨g' − g^τ, d⟩ with the difference taken first (exact in f32 when g^τ ≈ g', where a
+  // difference of two sums would cancel), over the realized displacement ⟨x0 − x_τ, d⟩
+  if (measured) ell = diffDot() / sdisp;
+  // (a refresh step whose probe was skipped for a zero direction leaves ℓ unmeasured)
+  probed = false;
+  if (!isFinite(sgg) || !isFinite(sq)) return nonFinite();
+  if (!(sq > 0)) return OK; // zero direction: no step, nothing changes (spec §6)
+  if (!isFinite(p) || (measured && !isFinite(ell))) return nonFinite(); // g' or g^τ not finite
+  clipScale(sgg); // (records gradNorm; glyder takes no clipNorm)
+  const beta = hyper(HP_glyder_smoothing), gamma = hyper(HP_glyder_curvatureDecay);
+  const t = state(S_step) + 1;
+  const N = beta * state(S_glyder_N) + (1 - beta) * p, Q = beta * state(S_glyder_Q) + (1 - beta) * sq;
+  const corr = 1 - Math.pow(beta, t), nh = N / corr, qh = Q / corr;
+  let L = state(S_glyder_L);
+  if (isFinite(ell)) L = state(S_glyder_started) != 0 ? Math.max(Math.max(ell, 0), gamma * L) : Math.max(ell, 0);
+  const q = sq; // (the commit pass below reuses the sums)
+  let eta: f64 = 0;
+  if (L > 0 && nh > 0) eta = Math.min(hyper(HP_glyder_maxLr) > 0 ? hyper(HP_glyder_maxLr) : Infinity, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
+  const finite = sweep(base, true, eta); // commit the base state, x ← x0 − η·d
+  countStep();
+  setState(S_glyder_N, N); setState(S_glyder_Q, Q); setState(S_glyder_L, L);
+  setState(S_glyder_eta, eta); setState(S_glyder_started, 1);
+  setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, isFinite(ell) ? ell : 0);
+  setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
+  return finish(eta, finite);
+}
