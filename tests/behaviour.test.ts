@@ -202,6 +202,26 @@ api('every rule continues bit for bit after save/restore', async () => {
   }
 });
 
+api('closure rules continue bit for bit after save/restore too (secant, glyder)', async () => {
+  const ss = await stepsize();
+  const prob = quadratic(37, 100, 4);
+  for (const cfg of [{ rule: 'secant', base: 'momentum' }, { rule: 'glyder', base: 'adam', lr: 0.5 }, { rule: 'glyder', base: 'sgd', curvatureEvery: 3 }]) {
+    const drive = async (o: any, k: number) => {
+      for (let t = 0; t < k; t++) {
+        prob.grad(o.params, o.grads);
+        await o.step((p: Float32Array, g: Float32Array) => { prob.grad(p, g); return prob.loss(p); });
+      }
+    };
+    const a = ss.create({ size: prob.n, params: f32(prob.x0), ...cfg } as any);
+    await drive(a, 40);
+    const b = ss.create({ size: prob.n, params: f32(prob.x0), ...cfg } as any);
+    await drive(b, 20);
+    const c = ss.restore(b.save());
+    await drive(c, 20);
+    assert.is(c.paramsHash(), a.paramsHash(), `${JSON.stringify(cfg)}: bit for bit`);
+  }
+});
+
 raise.run();
 lower.run();
 rot.run();
