@@ -26,28 +26,43 @@ const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as cons
 const MIN_BYTES: Record<string, number> = { sgd: 12, momentum: 20 };
 const OUR_BYTES: Record<string, number> = { sgd: 16, momentum: 24 };
 
-interface Contender { name: string; group: string; setup: () => () => void; teardown?: () => void }
+interface Contender { name: string; group: string; setup: () => () => void | Promise<void>; teardown?: () => void }
 
 // every (rule, base) pair, and the constant-rule base whose memory traffic it is compared with
 // (ELRA has no base: c2min moves the bytes of momentum, p2min those of sgd)
-const RULE_PAIRS: { rule: string; base?: string; compare: string; loss?: boolean; opts?: Record<string, unknown> }[] = [
+const RULE_PAIRS: { rule: string; base?: string; compare: string; loss?: boolean; closure?: boolean; opts?: Record<string, unknown> }[] = [
   { rule: 'c2min', compare: 'momentum', loss: true },
   { rule: 'p2min', compare: 'sgd', loss: true },
   { rule: 'clara', base: 'sgd', compare: 'sgd' },
   { rule: 'clara', base: 'adam', compare: 'adam' },
   { rule: 'csa', base: 'sgd', compare: 'sgd' },
   { rule: 'csa', base: 'adam', compare: 'adam' },
+  // closure rules: their own cost, with a closure that does nothing (the caller's gradient work excluded)
+  { rule: 'gala', base: 'sgd', compare: 'sgd', closure: true },
+  { rule: 'gala', base: 'momentum', compare: 'momentum', closure: true },
+  { rule: 'gala', base: 'normalized', compare: 'normalized', closure: true },
+  { rule: 'gala', base: 'adam', compare: 'adam', closure: true },
+  { rule: 'secant', base: 'sgd', compare: 'sgd', closure: true },
+  { rule: 'secant', base: 'momentum', compare: 'momentum', closure: true },
+  { rule: 'secant', base: 'sign', compare: 'sign', closure: true },
+  { rule: 'glyder', base: 'sgd', compare: 'sgd', closure: true },
+  { rule: 'glyder', base: 'momentum', compare: 'momentum', closure: true },
+  { rule: 'glyder', base: 'adam', compare: 'adam', closure: true },
 ];
+const noop = (): number => 0;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** ms per call of fn over a batch of at least MIN_MS (at least one call). */
-function batch(fn: () => void, reps: number): number {
+/** ms per call of fn over `reps` calls (awaited when fn is asynchronous). */
+async function batch(fn: () => void | Promise<void>, reps: number): Promise<number> {
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) fn();
+  for (let i = 0; i < reps; i++) {
+    const r = fn();
+    if (r) await r;
+  }
   return (performance.now() - t0) / reps;
 }
 
@@ -90,6 +105,7 @@ async function main(): Promise<void> {
             for (let i = 0; i < n; i++) g[i] = ((i * 7919) % 1000) / 1000 - 0.5;
             contenders.find((c) => c.name === name)!.teardown = () => opt.dispose();
             // ELRA: a constant loss is always accepted, so every timed step is a full step
+            if (r.closure) return () => opt.step(noop);
             return r.loss ? () => opt.step(1) : () => opt.step();
           },
         });
@@ -125,14 +141,15 @@ async function main(): Promise<void> {
       }
     }
     // warm up, pick a batch size per contender, then measure in interleaved rounds
-    const fns = contenders.filter((c) => !ONLY || ONLY.test(c.name)).map((c) => {
+    const fns = [];
+    for (const c of contenders.filter((c) => !ONLY || ONLY.test(c.name))) {
       const fn = c.setup();
-      fn(); fn();
-      const once = batch(fn, 1);
-      return { c, fn, reps: Math.max(1, Math.ceil(MIN_MS / Math.max(once, 1e-3))), ms: [] as number[] };
-    });
+      await batch(fn, 2);
+      const once = await batch(fn, 1);
+      fns.push({ c, fn, reps: Math.max(1, Math.ceil(MIN_MS / Math.max(once, 1e-3))), ms: [] as number[] });
+    }
     for (let r = 0; r < ROUNDS; r++) {
-      for (const f of fns) f.ms.push(batch(f.fn, f.reps));
+      for (const f of fns) f.ms.push(await batch(f.fn, f.reps));
       process.stdout.write(`\r  N=${n.toExponential(0)}: round ${r + 1}/${ROUNDS}`);
     }
     process.stdout.write('\n');

@@ -81,7 +81,46 @@ for (const [base, hp] of [['sgd', { lr: 1.9 }], ['momentum', { lr: 0.3 }], ['ada
   opt.dispose();
 }
 
-// 3. Checkpoints continue bit for bit.
+// 3. The learning-rate rules on the same logistic regression, minibatch 100, from a tiny
+//    initial LR (1e-5) that leaves plain SGD stuck: each rule adapts it. Closure rules get
+//    their extra gradients through the closure: 'same' = this step's batch again, 'fresh' = a
+//    new batch, 'repeat' = the last fresh batch.
+console.log('\nlearning-rate rules on the logistic regression, initial LR 1e-5 (plain SGD at 1e-5 for comparison; glyder: scale c = 1 and 0.5):');
+console.log(`${'rule/base'.padEnd(22)}${[1, 5, 20].map((e) => `epoch ${e}`.padStart(10)).join('')}   final lr   grads/step`);
+const RULES = [
+  ['constant', 'sgd', {}], ['c2min', null, {}], ['p2min', null, {}], ['clara', 'sgd', { damping: 0.05 }],
+  ['clara', 'adam', { damping: 0.05 }], ['csa', 'sgd', { damping: 0.02 }], ['gala', 'sgd', {}], ['gala', 'adam', {}],
+  ['secant', 'sgd', {}], ['glyder', 'sgd', { lr: 1 }], ['glyder', 'adam', { lr: 0.5 }],  // glyder's lr is the scale c on its step
+];
+for (const [rule, base, extra] of RULES) {
+  const opt = ss.create({ tensors: { w: [D], b: [1] }, rule, ...(base ? { base } : {}), lr: 1e-5, ...extra });
+  const batchRng = rng(11);
+  let fresh = 0, evals = 0, steps = 0, t = 0;
+  const row = [];
+  for (let epoch = 1; epoch <= 20; epoch++) {
+    for (let k = 0; k < S / B; k++) {
+      const loss = logistic(opt.params, opt.grads, k * B, B);
+      evals++;
+      const t0 = performance.now();
+      if (rule === 'c2min' || rule === 'p2min') opt.step(loss);
+      else if (['gala', 'secant', 'glyder'].includes(rule)) {
+        await opt.step((params, grads, { batch }) => {
+          evals++;
+          if (batch === 'fresh') fresh = Math.floor(batchRng() * (S / B));
+          const from = batch === 'same' ? k * B : fresh * B;
+          return logistic(params, grads, from, B);
+        });
+      } else opt.step();
+      t += performance.now() - t0; steps++;
+    }
+    if ([1, 5, 20].includes(epoch)) row.push(logistic(opt.params, null, 0, S));
+  }
+  const name = `${rule}/${base ?? 'none'}`;
+  console.log(`${name.padEnd(22)}${row.map((l) => l.toFixed(4).padStart(10)).join('')}   ${opt.lr.toExponential(2).padStart(8)}   ${(evals / steps).toFixed(1).padStart(10)}   (includes the closure calls for closure rules)`.replace(/\s+\(includes.*$/, ''));
+  opt.dispose();
+}
+
+// 4. Checkpoints continue bit for bit.
 const a = ss.create({ size: 1000, base: 'adam', lr: 0.01 });
 const step = (o, k) => { for (let i = 0; i < k; i++) { quadSmall(o.params, o.grads); o.step(); } };
 function quadSmall(p, g) { for (let i = 0; i < p.length; i++) g[i] = (1 + (i % 5)) * (p[i] - 0.5); }
