@@ -14,19 +14,19 @@ export let sum1: f64 = 0;
 export let sum2: f64 = 0;
 
 // @ts-ignore: decorator
-@inline function hsum(lo: v128, hi: v128): f64 {
+@inline export function hsum(lo: v128, hi: v128): f64 {
   // fixed order: (lane0 + lane1) + (lane2 + lane3)
   return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) +
          (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
 }
 
 // @ts-ignore: decorator
-@inline function widenLo(acc: v128, block: v128): v128 {
+@inline export function widenLo(acc: v128, block: v128): v128 {
   return f64x2.add(acc, f64x2.promote_low_f32x4(block));
 }
 
 // @ts-ignore: decorator
-@inline function widenHi(acc: v128, block: v128): v128 {
+@inline export function widenHi(acc: v128, block: v128): v128 {
   return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(block, block, 2, 3, 0, 0)));
 }
 

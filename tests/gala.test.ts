@@ -6,6 +6,7 @@ import { stepsize, f32, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefGala } from './ref-rules.js';
 import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { Tracker } from './compare.js';
 
 const gala = suite('gala');
 
@@ -50,12 +51,12 @@ for (const cfg of CONFIGS) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
       const ref = new RefGala(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));
-      const g = new Float64Array(prob.n), moved = new Float64Array(prob.n);
+      const g = new Float64Array(prob.n), track = new Tracker(ref);
       let h = new Float64Array(prob.n);
       for (let t = 0; t < 300; t++) {
         prob.grad(opt.params, g);
         opt.grads.set(g);
-        const before = Float64Array.from(ref.x);
+        track.mark();
         await opt.step((p, out, req) => {
           assert.is(req.batch, 'same');
           prob.grad(p, out);
@@ -63,13 +64,7 @@ for (const cfg of CONFIGS) {
           return prob.loss(p);
         });
         ref.step(f32(g), h);
-        const lrErr = Math.abs(opt.lr - ref.lr) / ref.lr;
-        assert.ok(lrErr <= 1e-4, `${prob.name} step ${t}: lr ${opt.lr} vs reference ${ref.lr}`);
-        for (let i = 0; i < prob.n; i++) {
-          moved[i] += Math.abs(ref.x[i] - before[i]);
-          const tol = 1e-4 * moved[i] + 1e-5 * Math.abs(ref.x[i]) + 1e-30;
-          assert.ok(Math.abs(opt.params[i] - ref.x[i]) <= tol, `${prob.name} step ${t}: x[${i}] ${opt.params[i]} vs ${ref.x[i]}`);
-        }
+        track.check(opt, `${prob.name} step ${t}`);
       }
     }
   });

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode } from './util.js';
 import { RefGlyder } from './ref-rules.js';
 import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { Tracker } from './compare.js';
 
 const gly = suite('glyder');
 
@@ -42,12 +43,12 @@ for (const cfg of CONFIGS) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
       const ref = new RefGlyder(opt.config as any, x0);
-      const g = new Float64Array(prob.n), moved = new Float64Array(prob.n);
+      const g = new Float64Array(prob.n), track = new Tracker(ref);
       for (let t = 0; t < steps; t++) {
         prob.grad(opt.params, g);
         opt.grads.set(g);
         const evals: Float64Array[] = [], points: Float64Array[] = [];
-        const before = Float64Array.from(ref.x);
+        track.mark();
         await opt.step((p, out) => { prob.grad(p, out); evals.push(f32(out)); points.push(Float64Array.from(p)); return prob.loss(p); });
         const tau = opt.stats.tau!;
         // adam: η is a ratio of sums over the Adam direction, whose float32 m and v carry ~t·2⁻²⁴
@@ -59,13 +60,7 @@ for (const cfg of CONFIGS) {
           assert.ok(Math.abs(ref.tau(q) - tau) <= lrTol * tau, `${prob.name} step ${t}: τ ${tau} vs ${ref.tau(q)}`);
         }
         ref.step(f32(g), evals[0], evals[1] ?? null, points[0], points[1] ?? null);
-        const lrErr = ref.lr === 0 ? Math.abs(opt.lr) : Math.abs(opt.lr - ref.lr) / ref.lr;
-        assert.ok(lrErr <= lrTol, `${prob.name} step ${t}: lr ${opt.lr} vs reference ${ref.lr}`);
-        for (let i = 0; i < prob.n; i++) {
-          moved[i] += Math.abs(ref.x[i] - before[i]);
-          const tol = 1e-4 * moved[i] + 1e-5 * Math.abs(ref.x[i]) + 1e-30;
-          assert.ok(Math.abs(opt.params[i] - ref.x[i]) <= tol, `${prob.name} step ${t}: x[${i}] ${opt.params[i]} vs ${ref.x[i]}`);
-        }
+        track.check(opt, `${prob.name} step ${t}`, lrTol);
       }
     }
   });

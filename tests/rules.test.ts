@@ -15,6 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32 } from './util.js';
 import { refFor } from './ref-rules.js';
+import { Tracker } from './compare.js';
 import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
 
 const CONFIGS: Record<string, unknown>[] = [
@@ -39,26 +40,17 @@ for (const cfg of CONFIGS) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
       const ref = refFor(opt.config as any, x0);
-      const g = new Float64Array(prob.n), moved = new Float64Array(prob.n);
-      let worstLr = 0, worstX = 0;
+      const g = new Float64Array(prob.n), track = new Tracker(ref);
       for (let t = 0; t < 300; t++) {
         const loss = prob.loss(opt.params);
         const wants = opt.wantsGradient(loss);
         assert.is(wants, ref.wants(loss), `${prob.name} step ${t}: wantsGradient`);
         if (wants) { prob.grad(opt.params, g); opt.grads.set(g); }
-        const before = Float64Array.from(ref.x);
+        track.mark();
         opt.step(loss);
         ref.step(loss, f32(g));
         assert.is(opt.stats.retraced ?? 0, ref.retraced ? 1 : 0, `${prob.name} step ${t}: retrace decision`);
-        const lrErr = Math.abs(opt.lr - ref.lr) / Math.abs(ref.lr);
-        worstLr = Math.max(worstLr, lrErr);
-        assert.ok(lrErr <= 1e-4, `${prob.name} step ${t}: lr ${opt.lr} vs reference ${ref.lr}`);
-        for (let i = 0; i < prob.n; i++) {
-          moved[i] += Math.abs(ref.x[i] - before[i]);
-          const err = Math.abs(opt.params[i] - ref.x[i]), tol = 1e-4 * moved[i] + 1e-5 * Math.abs(ref.x[i]) + 1e-30;
-          worstX = Math.max(worstX, err / tol);
-        }
-        assert.ok(worstX <= 1, `${prob.name} step ${t}: params off by ${worstX.toFixed(2)}x the tolerance`);
+        track.check(opt, `${prob.name} step ${t}`);
       }
       assert.is(opt.stats.step, 300);
     }

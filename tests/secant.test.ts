@@ -6,6 +6,7 @@ import { stepsize, f32, uniform, rng, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefSecant } from './ref-rules.js';
 import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { Tracker } from './compare.js';
 
 const sec = suite('secant');
 
@@ -43,22 +44,16 @@ for (const cfg of CONFIGS) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
       const ref = new RefSecant(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));
-      const g = new Float64Array(prob.n), moved = new Float64Array(prob.n);
+      const g = new Float64Array(prob.n), track = new Tracker(ref);
       const two = opt.config.evaluations === 2;
       for (let t = 0; t < 300; t++) {
         if (!two) { prob.grad(opt.params, g); opt.grads.set(g); }
         const hs: Float64Array[] = [];
-        const before = Float64Array.from(ref.x);
+        track.mark();
         await opt.step((p, out) => { prob.grad(p, out); hs.push(f32(out)); return prob.loss(p); });
         ref.step(two ? hs[0] : f32(g), hs[0], hs[1]);
         assert.is(opt.stats.fallback, ref.fallback ? 1 : 0, `${prob.name} step ${t}: fallback`);
-        const lrErr = Math.abs(opt.lr - ref.lr) / ref.lr;
-        assert.ok(lrErr <= 1e-4, `${prob.name} step ${t}: lr ${opt.lr} vs reference ${ref.lr}`);
-        for (let i = 0; i < prob.n; i++) {
-          moved[i] += Math.abs(ref.x[i] - before[i]);
-          const tol = 1e-4 * moved[i] + 1e-5 * Math.abs(ref.x[i]) + 1e-30;
-          assert.ok(Math.abs(opt.params[i] - ref.x[i]) <= tol, `${prob.name} step ${t}: x[${i}] ${opt.params[i]} vs ${ref.x[i]}`);
-        }
+        track.check(opt, `${prob.name} step ${t}`);
       }
     }
   });

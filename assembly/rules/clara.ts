@@ -13,7 +13,7 @@ import {
   BASE_adam, HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, HP_clara_c, HP_clara_damping, HP_clara_unitStep,
   S_step, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr,
 } from '../ids';
-import { normSq, sum4 } from '../simd';
+import { normSq, sum4, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
 /** The reference E‖p‖² of a path of independent unit steps (sgd) or of Adam steps on pure noise. */
@@ -22,17 +22,6 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   return adam ? mu * (1 + beta1 * (1 - c)) / (1 - beta1 * (1 - c)) : mu;
 }
 
-// @ts-ignore: decorator
-@inline function widen(lo: v128, hi: v128, s: v128, high: bool): v128 {
-  return high
-    ? f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(s, s, 2, 3, 0, 0)))
-    : f64x2.add(lo, f64x2.promote_low_f32x4(s));
-}
-
-// @ts-ignore: decorator
-@inline function total(lo: v128, hi: v128): f64 {
-  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
-}
 
 // The update bodies return p_new² + x_new·0: the path's squared norm term, and NaN when the
 // new parameter is not finite (x·0 is exactly 0 otherwise), so ‖p‖² doubles as the check.
@@ -101,7 +90,7 @@ export function claraStep(base: i32): i32 {
         s = f32x4.add(s, sum4(p0, p1, p2, p3));
         x += 64; g += 64; p += 64;
       }
-      lo = widen(lo, hi, s, false); hi = widen(lo, hi, s, true);
+      lo = widenLo(lo, s); hi = widenHi(hi, s);
     }
     countStep();
   } else {
@@ -126,10 +115,10 @@ export function claraStep(base: i32): i32 {
           s = f32x4.add(s, f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3))));
           x += 64; g += 64; mm += 64; vv += 64; aa += 64;
         }
-        lo = widen(lo, hi, s, false); hi = widen(lo, hi, s, true);
+        lo = widenLo(lo, s); hi = widenHi(hi, s);
       }
     }
-    const aa2 = total(lo, hi);
+    const aa2 = hsum(lo, hi);
     if (!isFinite(aa2)) return nonFinite(); // NaN/Inf in g (or in x with weight decay)
     clipScale(normSq(G, NPAD));
     dnorm = Math.sqrt(aa2);
@@ -148,11 +137,11 @@ export function claraStep(base: i32): i32 {
         s = f32x4.add(s, sum4(p0, p1, p2, p3));
         x += 64; g += 64; mm += 64; vv += 64; ad += 64; p += 64;
       }
-      lo = widen(lo, hi, s, false); hi = widen(lo, hi, s, true);
+      lo = widenLo(lo, s); hi = widenHi(hi, s);
     }
     countStep();
   }
-  const sp = total(lo, hi), mu = reference(c, b1, adam);
+  const sp = hsum(lo, hi), mu = reference(c, b1, adam);
   // p averages unit vectors and cannot overflow: a non-finite sum means a non-finite parameter
   if (!isFinite(sp)) return finish(eta, false);
   ratio = sp / mu;

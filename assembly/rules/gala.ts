@@ -18,7 +18,7 @@ import {
   S_gala_A, S_gala_Q, S_gala_eta, S_gala_started,
   T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q,
 } from '../ids';
-import { copy } from '../simd';
+import { copy, widenLo, widenHi, hsum } from '../simd';
 import { baseSlots, baseReduce, baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
@@ -42,14 +42,6 @@ export function galaSwap(base: i32): void {
 
 let sgg: f64 = 0, sgh: f64 = 0, sdiff: f64 = 0, sgd: f64 = 0, sd2: f64 = 0;
 
-// @ts-ignore: decorator
-@inline function widen(acc: v128, s: v128, high: bool): v128 {
-  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
-}
-// @ts-ignore: decorator
-@inline function total(lo: v128, hi: v128): f64 {
-  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
-}
 
 /** One pass over g, h, x, x_{t−1}: ‖g‖², ⟨g,h⟩, ‖g−h‖², ⟨g, x_{t−1}−x⟩, ‖x−x_{t−1}‖² (differences first). */
 function reduce(base: i32): void {
@@ -72,13 +64,13 @@ function reduce(base: i32): void {
       s4 = f32x4.add(s4, f32x4.mul(dv, dv));
       x += 16; g += 16; h += 16; p += 16;
     }
-    ggL = widen(ggL, s0, false); ggH = widen(ggH, s0, true);
-    ghL = widen(ghL, s1, false); ghH = widen(ghH, s1, true);
-    dfL = widen(dfL, s2, false); dfH = widen(dfH, s2, true);
-    gdL = widen(gdL, s3, false); gdH = widen(gdH, s3, true);
-    d2L = widen(d2L, s4, false); d2H = widen(d2H, s4, true);
+    ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0);
+    ghL = widenLo(ghL, s1); ghH = widenHi(ghH, s1);
+    dfL = widenLo(dfL, s2); dfH = widenHi(dfH, s2);
+    gdL = widenLo(gdL, s3); gdH = widenHi(gdH, s3);
+    d2L = widenLo(d2L, s4); d2H = widenHi(d2H, s4);
   }
-  sgg = total(ggL, ggH); sgh = total(ghL, ghH); sdiff = total(dfL, dfH); sgd = total(gdL, gdH); sd2 = total(d2L, d2H);
+  sgg = hsum(ggL, ggH); sgh = hsum(ghL, ghH); sdiff = hsum(dfL, dfH); sgd = hsum(gdL, gdH); sd2 = hsum(d2L, d2H);
 }
 
 export function galaStep(base: i32): i32 {

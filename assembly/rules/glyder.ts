@@ -19,7 +19,7 @@ import {
   T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau,
   BATCH_fresh, BATCH_repeat, OK,
 } from '../ids';
-import { copy, sum4, finiteAfter } from '../simd';
+import { copy, sum4, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
 const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ
@@ -36,14 +36,6 @@ export function glyderProbes(): i32 { return refresh() ? 2 : 1; }
 export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
-// @ts-ignore: decorator
-@inline function widen(acc: v128, s: v128, high: bool): v128 {
-  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
-}
-// @ts-ignore: decorator
-@inline function total(lo: v128, hi: v128): f64 {
-  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
-}
 
 /**
  * The base's direction at lr = 1 from g, without committing its state (mode 0), or the same
@@ -100,10 +92,10 @@ function sweep(base: i32, commit: bool, eta: f64): bool {
       }
       i += 16;
     }
-    qL = widen(qL, s0, false); qH = widen(qH, s0, true);
-    gL = widen(gL, s1, false); gH = widen(gH, s1, true);
+    qL = widenLo(qL, s0); qH = widenHi(qH, s0);
+    gL = widenLo(gL, s1); gH = widenHi(gH, s1);
   }
-  sq = total(qL, qH); sgg = total(gL, gH);
+  sq = hsum(qL, qH); sgg = hsum(gL, gH);
   return commit ? finiteAfter(ok, X, NPAD) : true;
 }
 
@@ -129,11 +121,11 @@ function dotProbe(move: bool): f64 {
       }
       i += 16;
     }
-    lo = widen(lo, s, false); hi = widen(hi, s, true);
-    if (move) { mlo = widen(mlo, sm, false); mhi = widen(mhi, sm, true); }
+    lo = widenLo(lo, s); hi = widenHi(hi, s);
+    if (move) { mlo = widenLo(mlo, sm); mhi = widenHi(mhi, sm); }
   }
-  if (move) sdisp = total(mlo, mhi);
-  return total(lo, hi);
+  if (move) sdisp = hsum(mlo, mhi);
+  return hsum(lo, hi);
 }
 
 /** ⟨g' − g^τ, d⟩, the difference first. */
@@ -148,9 +140,9 @@ function diffDot(): f64 {
       s = f32x4.add(s, f32x4.mul(f32x4.sub(v128.load(gp + i), v128.load(gt + i)), v128.load(d + i)));
       i += 16;
     }
-    lo = widen(lo, s, false); hi = widen(hi, s, true);
+    lo = widenLo(lo, s); hi = widenHi(hi, s);
   }
-  return total(lo, hi);
+  return hsum(lo, hi);
 }
 
 export function glyderEnter(base: i32, k: i32): void {

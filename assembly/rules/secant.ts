@@ -15,7 +15,7 @@ import {
   S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback,
   BATCH_fresh, BATCH_repeat,
 } from '../ids';
-import { copy, sign4 } from '../simd';
+import { copy, sign4, widenLo, widenHi, hsum } from '../simd';
 import { baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
@@ -65,14 +65,6 @@ export function secantEta(formula: i32, ss: f64, sy: f64, yy: f64): f64 {
 
 let sgg: f64 = 0, sss: f64 = 0, ssy: f64 = 0, syy: f64 = 0;
 
-// @ts-ignore: decorator
-@inline function widen(acc: v128, s: v128, high: bool): v128 {
-  return f64x2.add(acc, f64x2.promote_low_f32x4(high ? v128.shuffle<f32>(s, s, 2, 3, 0, 0) : s));
-}
-// @ts-ignore: decorator
-@inline function total(lo: v128, hi: v128): f64 {
-  return (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1));
-}
 
 /** One pass over g, h0, h1: g·g, s·s, s·y, y·y with y = h1 − h0 formed first. */
 function reduce(sgn: bool): void {
@@ -92,12 +84,12 @@ function reduce(sgn: bool): void {
       s3 = f32x4.add(s3, f32x4.mul(y, y));
       g += 16; a += 16; b += 16;
     }
-    ggL = widen(ggL, s0, false); ggH = widen(ggH, s0, true);
-    ssL = widen(ssL, s1, false); ssH = widen(ssH, s1, true);
-    syL = widen(syL, s2, false); syH = widen(syH, s2, true);
-    yyL = widen(yyL, s3, false); yyH = widen(yyH, s3, true);
+    ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0);
+    ssL = widenLo(ssL, s1); ssH = widenHi(ssH, s1);
+    syL = widenLo(syL, s2); syH = widenHi(syH, s2);
+    yyL = widenLo(yyL, s3); yyH = widenHi(yyH, s3);
   }
-  sgg = total(ggL, ggH); sss = total(ssL, ssH); ssy = total(syL, syH); syy = total(yyL, yyH);
+  sgg = hsum(ggL, ggH); sss = hsum(ssL, ssH); ssy = hsum(syL, syH); syy = hsum(yyL, yyH);
 }
 
 export function secantStep(base: i32): i32 {
