@@ -19,7 +19,7 @@ import {
   T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau,
   BATCH_fresh, BATCH_repeat, OK,
 } from '../ids';
-import { copy, sum4, finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
 const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ
