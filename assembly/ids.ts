@@ -37,8 +37,12 @@ export const HP_c2min_negSlope: i32 = 18;
 export const HP_clara_c: i32 = 16;
 export const HP_clara_damping: i32 = 17;
 export const HP_clara_unitStep: i32 = 18;
+export const HP_clara_etaMin: i32 = 19;   // LR bounds (spec §7's optional clamp); 0 = none
+export const HP_clara_etaMax: i32 = 20;
 export const HP_csa_c: i32 = 16;
 export const HP_csa_damping: i32 = 17;
+export const HP_csa_etaMin: i32 = 18;
+export const HP_csa_etaMax: i32 = 19;
 export const HP_gala_delta: i32 = 16;     // FTRL regularizer weight
 export const HP_gala_etaMin: i32 = 17;
 export const HP_gala_etaMax: i32 = 18;    // 0 = no upper bound

@@ -45,9 +45,9 @@ export interface RuleOptions {
   unitStep?: boolean;
   /** gala: FTRL regularizer weight δ. Default 0. */
   delta?: number;
-  /** gala: lower bound of the LR (keeps it off the η = 0 trap). Default 1e-3·lr. */
+  /** gala: lower bound of the LR (keeps it off the η = 0 trap), default 1e-3·lr; clara, csa: default 0. */
   etaMin?: number;
-  /** gala: upper bound of the LR. Default Infinity (the paper removes it in practice). */
+  /** gala, clara, csa: upper bound of the LR. Default Infinity (no bound). */
   etaMax?: number;
   /** gala: 'same-batch' ⟨g, h⟩ (the paper's practical form) or 'direction' ⟨g, d⟩. Default: same-batch for sgd, direction otherwise. */
   alignment?: 'same-batch' | 'direction';
@@ -138,11 +138,17 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   p2min: { bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true, options: {} },
   clara: {
     bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] : ['lr']),
-    options: { c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive }, unitStep: { def: false } },
+    options: {
+      c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive }, unitStep: { def: false },
+      etaMin: { def: 0, check: nonNegative }, etaMax: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no bound)', ok: (v) => v > 0 }, infinite: true },
+    },
   },
   csa: {
     bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps'] : ['lr']),
-    options: { c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive } },
+    options: {
+      c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive },
+      etaMin: { def: 0, check: nonNegative }, etaMax: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no bound)', ok: (v) => v > 0 }, infinite: true },
+    },
   },
   gala: {
     bases: ['sgd', 'momentum', 'normalized', 'adam'], lr: (b) => (b === 'adam' ? 1e-3 : 1e-2), needsClosure: true,
@@ -242,7 +248,7 @@ export function resolveConfig(options: Record<string, unknown>): Config {
     if (ospec.choices) out[name] = oneOf(name, value, ospec.choices);
     else out[name] = ospec.adaptive && value === 'adaptive' ? value : checked(name, value, ospec.check, ospec.adaptive);
   }
-  if (rule === 'gala' && (out.etaMax as number) < (out.etaMin as number)) {
+  if (out.etaMax !== undefined && (out.etaMax as number) < (out.etaMin as number)) {
     fail('E_OPTION', `option 'etaMax' (${out.etaMax}) must not be below 'etaMin' (${out.etaMin})`);
   }
   if (out.nesterov && !((out.momentum as number) > 0)) {

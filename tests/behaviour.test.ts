@@ -78,6 +78,14 @@ lower('clara sgd: lr 2.5 on curvature ≤ 1 comes below the stability limit 2 an
   assert.ok(final < 1e-2 * losses[0], `loss ${losses[0]} → ${final}`);
 });
 
+lower('clara sgd with etaMax: past convergence the LR stays bounded and the iterate converged', async () => {
+  // without the bound the aligned gradients of the slowest mode drive η up until divergence
+  // (docs/rules/clara.md); with etaMax below the stability limit 2 it stays converged
+  const { final, losses, lrs } = await run({ rule: 'clara', base: 'sgd', lr: 2.5, damping: 0.02, etaMax: 1.9 }, quadratic(50, 10), 300);
+  assert.ok(lrs.slice(1).every((l) => l <= 1.9), 'bounded');
+  assert.ok(final < 1e-2 * losses[0], `loss ${losses[0]} → ${final}`);
+});
+
 lower('clara adam: lr 1 (Adam steps of ±1 around the optimum) is cut by > 5x', async () => {
   const { lrs, final, losses } = await run({ rule: 'clara', base: 'adam', lr: 1, damping: 0.05 }, quadratic(50, 10), 600);
   assert.ok(lrs[lrs.length - 1] < 0.2, `final lr ${lrs[lrs.length - 1]}`);

@@ -138,7 +138,7 @@ interface AdamCfg { beta1: number; beta2: number; eps: number; weightDecay?: num
 export class RefClara implements RefRule {
   x: Float64Array; p: Float64Array; m: Float64Array; v: Float64Array;
   eta: number; t = 0; lr = 0; retraced = false; ratio = 0;
-  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number; unitStep: boolean } & Partial<AdamCfg>, x0: ArrayLike<number>) {
+  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number; unitStep: boolean; etaMin?: number; etaMax?: number } & Partial<AdamCfg>, x0: ArrayLike<number>) {
     const n = x0.length;
     this.x = Float64Array.from(x0);
     this.p = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
@@ -171,7 +171,7 @@ export class RefClara implements RefRule {
     const mu = adam ? mu0 * (1 + b1 * (1 - c)) / (1 - b1 * (1 - c)) : mu0;
     this.ratio = dot(this.p, this.p) / mu;
     this.lr = this.eta;
-    this.eta *= Math.exp(damping * (this.ratio - 1));
+    this.eta = Math.max(this.cfg.etaMin ?? 0, Math.min(this.cfg.etaMax ?? Infinity, this.eta * Math.exp(damping * (this.ratio - 1))));
   }
 }
 
@@ -179,7 +179,7 @@ export class RefClara implements RefRule {
 export class RefCsa implements RefRule {
   x: Float64Array; p: Float64Array; m: Float64Array; v: Float64Array;
   eta: number; t = 0; lr = 0; retraced = false;
-  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number } & Partial<AdamCfg>, x0: ArrayLike<number>) {
+  constructor(readonly cfg: { base: string; lr: number; c: number; damping: number; etaMin?: number; etaMax?: number } & Partial<AdamCfg>, x0: ArrayLike<number>) {
     const n = x0.length;
     this.x = Float64Array.from(x0);
     this.p = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
@@ -192,7 +192,7 @@ export class RefCsa implements RefRule {
     const norm = Math.sqrt(dot(g, g)), r = norm > 1e-6 ? 1 / norm : 0;
     for (let i = 0; i < n; i++) this.p[i] = (1 - c) * this.p[i] + c * r * g[i];
     const mu = c / (2 - c), mut = mu * (1 - (1 - c) ** (2 * this.t));
-    this.eta *= Math.exp((damping / mu) * (dot(this.p, this.p) - mut));
+    this.eta = Math.max(this.cfg.etaMin ?? 0, Math.min(this.cfg.etaMax ?? Infinity, this.eta * Math.exp((damping / mu) * (dot(this.p, this.p) - mut))));
     if (this.cfg.base === 'adam') {
       const { beta1: b1, beta2: b2, eps } = this.cfg as AdamCfg;
       const bc1 = 1 - b1 ** this.t, bc2 = 1 - b2 ** this.t;

@@ -3,7 +3,8 @@
 // One path over the whole vector (K = 1):
 //   d = g (sgd) or the bias-corrected Adam direction a = m̂/(sqrt(v̂)+eps) (adam)
 //   u = d/max(‖d‖, 1e-12);  x ← x − η·(unitStep ? u : d)     (with the current η)
-//   p ← (1−c)·p + c·u;  η ← η·exp(damping·(‖p‖²/μ − 1))       (for the next step)
+//   p ← (1−c)·p + c·u;  η ← η·exp(damping·(‖p‖²/μ − 1))       (for the next step; optionally
+//   clamped to [etaMin, etaMax], spec §7)
 //   μ = c/(2−c) for sgd; for adam the closed form μ_A = c/(2−c)·(1+β1(1−c))/(1−β1(1−c))
 // Passes: sgd — ‖g‖², then one fused pass (x, p, ‖p‖²). adam — pass 1 computes the Adam
 // direction into a scratch vector and ‖a‖² without writing m, v (so a non-finite gradient
@@ -11,10 +12,16 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import {
   BASE_adam, HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, HP_clara_c, HP_clara_damping, HP_clara_unitStep,
+  HP_clara_etaMin, HP_clara_etaMax,
   S_step, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr,
 } from '../ids';
 import { normSq, sum4, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
+
+/** η clamped to [lo, hi] (0 for either: no bound), spec §7's optional safeguard. */
+export function bound(eta: f64, lo: f64, hi: f64): f64 {
+  return Math.max(lo, hi > 0 ? Math.min(hi, eta) : eta);
+}
 
 /** The reference E‖p‖² of a path of independent unit steps (sgd) or of Adam steps on pure noise. */
 export function reference(c: f64, beta1: f64, adam: bool): f64 {
@@ -145,7 +152,7 @@ export function claraStep(base: i32): i32 {
   // p averages unit vectors and cannot overflow: a non-finite sum means a non-finite parameter
   if (!isFinite(sp)) return finish(eta, false);
   ratio = sp / mu;
-  const next = eta * Math.exp(damping * (ratio - 1));
+  const next = bound(eta * Math.exp(damping * (ratio - 1)), hyper(HP_clara_etaMin), hyper(HP_clara_etaMax));
   setState(S_clara_eta, next);
   setStat(T_clara_pathNormSq, sp); setStat(T_clara_pathRatio, ratio); setStat(T_clara_reference, mu);
   setStat(T_clara_dirNorm, dnorm); setStat(T_clara_nextLr, next);

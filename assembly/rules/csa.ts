@@ -11,12 +11,13 @@
 // then sgd: one fused pass (p, x); adam: a path pass and the adam pass.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import {
-  BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, S_step, S_csa_eta,
+  BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_step, S_csa_eta,
   T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
 } from '../ids';
 import { dotNorms, sum0, sum1, sum2, sum4, finiteAfter } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
+import { bound } from './clara';
 
 // p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
 // @ts-ignore: decorator
@@ -54,7 +55,7 @@ export function csaStep(base: i32): i32 {
   const sp = Math.max(0, (1 - c) * (1 - c) * pp + 2 * c * (1 - c) * r * gp + c * c * r * r * gg);
   const t = state(S_step) + 1, mu = c / (2 - c), mut = mu * (1 - Math.pow(1 - c, 2 * t));
   const prev = state(S_step) == 0 ? hyper(HP_lr) : state(S_csa_eta);
-  const eta = prev * Math.exp((damping / mu) * (sp - mut));
+  const eta = bound(prev * Math.exp((damping / mu) * (sp - mut)), hyper(HP_csa_etaMin), hyper(HP_csa_etaMax));
   const vc1 = f32x4.splat(<f32>(1 - c)), vcr = f32x4.splat(<f32>(c * r)), veta = f32x4.splat(<f32>eta);
   countStep();
   let finite: bool;
