@@ -16,7 +16,7 @@ import { c2minStep, c2minWants } from './rules/c2min';
 import { p2minStep, p2minWants } from './rules/p2min';
 import { claraStep } from './rules/clara';
 import { csaStep } from './rules/csa';
-import { galaStep, galaProbes, galaSwap } from './rules/gala';
+import { galaStep, galaProbes, galaSwap, galaLeave } from './rules/gala';
 import { secantStep, secantProbes, secantBatch, secantEnter, secantLeave } from './rules/secant';
 import { glyderStep, glyderProbes, glyderBatch, glyderGrads, glyderEnter, glyderLeave } from './rules/glyder';
 import { allFinite, hash64 } from './simd';
@@ -133,7 +133,7 @@ export function probeEnter(k: i32): void {
 
 export function probeLeave(k: i32): void {
   const rule = load<i32>(BASE + H_RULE);
-  if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  if (rule == RULE_gala) galaLeave(load<i32>(BASE + H_BASE));
   else if (rule == RULE_secant) secantLeave(k);
   else if (rule == RULE_glyder) glyderLeave(k);
 }

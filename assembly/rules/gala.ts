@@ -10,8 +10,9 @@
 //   A += a; Q += q;  η_t = clip((δ·η₀ [centred] + A)/(δ + Q), η_min, η_max)  (FTRL, closed form)
 //   a round without a usable Δ or sum keeps η_{t−1} and leaves A, Q as they were
 // then x_{t−1} ← x_t and the base step with η_t. Step 0 is the base step with η₀ (no probe).
-// Passes: one reduction over g, h, x, x_{t−1} (five sums), a copy x → x_{t−1}, and the base's
-// own reduction and update; plus the probe's swap of x and x_{t−1} before and after the closure.
+// Passes: the probe's swap of x and x_{t−1} before the closure; after it, the swap back fused
+// with the reduction over g, h, x, x_{t−1} (five sums); a copy x → x_{t−1}; the base's update
+// (normalized also runs its own reduction).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import {
   BASE_normalized, HP_lr, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, HP_gala_centred,
@@ -29,7 +30,7 @@ import { nonFinite, clipScale, countStep, finish } from '../step';
 /** Gradient evaluations the next step asks of the closure: none at step 0, then the probe. */
 export function galaProbes(): i32 { return state(S_gala_started) != 0 ? 1 : 0; }
 
-/** Exchanges x and x_{t−1}: before the probe (params hold x_{t−1}) and after (back to x_t). */
+/** Exchanges x and x_{t−1} before the probe: params then hold x_{t−1}. */
 export function galaSwap(base: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, p = prev(base);
@@ -43,8 +44,14 @@ export function galaSwap(base: i32): void {
 let sgg: f64 = 0, sgh: f64 = 0, sdiff: f64 = 0, sgd: f64 = 0, sd2: f64 = 0;
 
 
-/** One pass over g, h, x, x_{t−1}: ‖g‖², ⟨g,h⟩, ‖g−h‖², ⟨g, x_{t−1}−x⟩, ‖x−x_{t−1}‖² (differences first). */
-function reduce(base: i32): void {
+let reduced = false;
+
+/**
+ * After the probe: swaps x and x_{t−1} back and, in the same pass, sums ‖g‖², ⟨g,h⟩, ‖g−h‖²,
+ * ⟨g, x_{t−1}−x⟩ and ‖x−x_{t−1}‖² (differences first) for the step. The swap alone is what
+ * restores params; the sums are only used by the step that follows a successful closure.
+ */
+export function galaLeave(base: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, g = G, h = scratch(0), p = prev(base);
   let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ghL = f64x2.splat(0), ghH = f64x2.splat(0);
@@ -54,8 +61,10 @@ function reduce(base: i32): void {
     const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0), s4 = f32x4.splat(0);
     for (let i = 0; i < k; i++) {
+      const xp = v128.load(x), xt = v128.load(p); // during the probe x holds x_{t−1}, the slot x_t
+      v128.store(x, xt); v128.store(p, xp);
       const gv = v128.load(g), hv = v128.load(h);
-      const dv = f32x4.sub(v128.load(p), v128.load(x)); // x_{t−1} − x_t = −Δ
+      const dv = f32x4.sub(xp, xt); // x_{t−1} − x_t = −Δ
       const e = f32x4.sub(gv, hv);
       s0 = f32x4.add(s0, f32x4.mul(gv, gv));
       s1 = f32x4.add(s1, f32x4.mul(gv, hv));
@@ -71,6 +80,7 @@ function reduce(base: i32): void {
     d2L = widenLo(d2L, s4); d2H = widenHi(d2H, s4);
   }
   sgg = hsum(ggL, ggH); sgh = hsum(ghL, ghH); sdiff = hsum(dfL, dfH); sgd = hsum(gdL, gdH); sd2 = hsum(d2L, d2H);
+  reduced = true;
 }
 
 export function galaStep(base: i32): i32 {
@@ -83,7 +93,8 @@ export function galaStep(base: i32): i32 {
     setStat(T_gala_alignment, 0); setStat(T_gala_curvature, 0); setStat(T_gala_q, 0);
     setStat(T_gala_roundSkipped, 1);
   } else {
-    reduce(base);
+    if (!reduced) return nonFinite(); // (no probe was taken: the loader always takes it)
+    reduced = false;
     if (!isFinite(sgg) || !isFinite(sdiff)) return nonFinite(); // g or the probe h is not finite
     if (base == BASE_normalized) gg = baseReduce(base); // its own sums for ‖d‖
     else gg = sgg;
