@@ -211,8 +211,10 @@ async function main(): Promise<void> {
   };
   const dir = new URL('../../bench/results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL('kernels.json', dir), JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwrote bench/results/kernels.json (stepsize.wasm ${out.wasmBytes} bytes)`);
+  // quick or filtered runs never replace the full run's results
+  const file = QUICK || ONLY ? 'kernels.quick.json' : 'kernels.json';
+  writeFileSync(new URL(file, dir), JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote bench/results/${file} (stepsize.wasm ${out.wasmBytes} bytes)`);
 }
 
 await main();
