@@ -108,26 +108,30 @@ export function claraStep(base: i32): i32 {
     const vib1 = f32x4.splat(<f32>(1 / (1 - Math.pow(b1, t)))), virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2, t))));
     const veps = f32x4.splat(<f32>hyper(HP_eps));
     const m = slot(0), v = slot(1), a = scratch(0);
-    // pass 1: the direction and its norm; m, v are not written yet
+    // pass 1: the direction and its norm (and ‖g‖² for stats); m, v are not written yet
+    let gL = f64x2.splat(0), gH = f64x2.splat(0);
     {
       let x = X, g = G, mm = m, vv = v, aa = a;
       while (x < end) {
         const k = end - x >= 512 ? 8 : 4;
-        let s = f32x4.splat(0);
+        let s = f32x4.splat(0), sg = f32x4.splat(0);
         for (let i = 0; i < k; i++) {
           const d0 = adamDir(x, g, mm, vv, aa, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           const d1 = adamDir(x + 16, g + 16, mm + 16, vv + 16, aa + 16, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           const d2 = adamDir(x + 32, g + 32, mm + 32, vv + 32, aa + 32, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           const d3 = adamDir(x + 48, g + 48, mm + 48, vv + 48, aa + 48, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           s = f32x4.add(s, f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3))));
+          const g0 = v128.load(g), g1 = v128.load(g, 16), g2 = v128.load(g, 32), g3 = v128.load(g, 48);
+          sg = f32x4.add(sg, f32x4.add(f32x4.add(f32x4.mul(g0, g0), f32x4.mul(g1, g1)), f32x4.add(f32x4.mul(g2, g2), f32x4.mul(g3, g3))));
           x += 64; g += 64; mm += 64; vv += 64; aa += 64;
         }
         lo = widenLo(lo, s); hi = widenHi(hi, s);
+        gL = widenLo(gL, sg); gH = widenHi(gH, sg);
       }
     }
     const aa2 = hsum(lo, hi);
     if (!isFinite(aa2)) return nonFinite(); // NaN/Inf in g (or in x with weight decay)
-    clipScale(normSq(G, NPAD));
+    clipScale(hsum(gL, gH));
     dnorm = Math.sqrt(aa2);
     const r = 1 / Math.max(dnorm, 1e-12);
     const vstep = f32x4.splat(<f32>(us ? eta * r : eta)), vc1 = f32x4.splat(<f32>(1 - c)), vcr = f32x4.splat(<f32>(c * r));
