@@ -4,7 +4,7 @@
 // plus pointers for the JS views, and the checkpoint helpers.
 import {
   BASE, P, G, N, NPAD, H_BASE, H_RULE, H_MAGIC, H_FORMAT, H_N, H_NPAD, H_SAVED, H_SCRATCH,
-  H_META, H_IMAGE, MAGIC, FORMAT, layout, padded,
+  H_META, H_IMAGE, HEADER_BYTES, MAGIC, FORMAT, layout, padded,
 } from './layout';
 import {
   BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
@@ -76,7 +76,7 @@ export function init(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
 
 export function params(): usize { return P; }
 export function grads(): usize { return G; }
-export function meta(): usize { return BASE + 1024; }
+export function meta(): usize { return BASE + HEADER_BYTES; }
 export function imageBytes(): u32 { return load<u32>(BASE + H_IMAGE); }
 
 /**

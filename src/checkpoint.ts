@@ -3,7 +3,7 @@
 // Everything is checked before anything is handed out: magic, format version, sizes,
 // checksum (computed in WASM over the copied image), layout fields, hyperparameters.
 import { fail, StepsizeError } from './errors.js';
-import { BASES, RULES, resolveConfig, decodeHyper, type BaseName, type RuleName } from './options.js';
+import { BASES, RULES, resolveConfig, decodeHyper } from './options.js';
 import { decodeMeta } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
 import type { Tables } from './wasm.js';
