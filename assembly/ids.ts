@@ -19,6 +19,10 @@ export const RULE_csa: i32 = 4;
 export const RULE_gala: i32 = 5;
 export const RULE_secant: i32 = 6;
 export const RULE_glyder: i32 = 7;
+// the parameter-free baselines the papers compare with (shared/specs/peers.md)
+export const RULE_dadapt: i32 = 8;
+export const RULE_prodigy: i32 = 9;
+export const RULE_dog: i32 = 10;
 
 // hyperparameters (header f64 slots); 0..15 belong to the bases, 16.. to the rules
 export const HP_lr: i32 = 0;
@@ -57,6 +61,18 @@ export const HP_glyder_curvatureDecay: i32 = 17; // γ of the decaying max L̄
 export const HP_glyder_curvatureEvery: i32 = 18; // measure curvature every k steps
 export const HP_glyder_tauMin: i32 = 19;         // minimum probe length τ‖d‖
 export const HP_glyder_maxLr: i32 = 20;          // 0 = no cap
+export const HP_dadapt_d0: i32 = 16;             // initial distance estimate
+export const HP_dadapt_growthRate: i32 = 17;     // cap on D's growth per step; 0 = ∞
+export const HP_dadapt_biasCorrection: i32 = 18; // Adam form: 1 = scale η by √(1−β2^t)/(1−β1^t)
+export const HP_prodigy_d0: i32 = 16;
+export const HP_prodigy_dCoef: i32 = 17;
+export const HP_prodigy_growthRate: i32 = 18;    // 0 = ∞
+export const HP_prodigy_biasCorrection: i32 = 19;
+export const HP_prodigy_safeguardWarmup: i32 = 20;
+export const HP_dog_repsRel: i32 = 16;           // r̄_0 = repsRel·(1 + ‖x0‖)
+export const HP_dog_eps: i32 = 17;               // added to the first ‖g‖²
+export const HP_dog_average: i32 = 18;           // 1 = keep the polynomial-decay average x̄
+export const HP_dog_averageGamma: i32 = 19;      // γ of the average's weight (1 + γ)/(t + γ)
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied
@@ -93,6 +109,14 @@ export const S_glyder_Q: i32 = 9;
 export const S_glyder_L: i32 = 10;
 export const S_glyder_eta: i32 = 11;
 export const S_glyder_started: i32 = 12;
+export const S_dadapt_D: i32 = 8;
+export const S_dadapt_R: i32 = 9;      // the numerator of D̂
+export const S_dadapt_G0: i32 = 10;    // SGD form: ‖g_0‖
+export const S_prodigy_D: i32 = 8;
+export const S_prodigy_Dmax: i32 = 9;
+export const S_prodigy_R: i32 = 10;
+export const S_dog_rbar: i32 = 8;      // max distance from x0 so far
+export const S_dog_G: i32 = 9;         // sum of squared gradient norms
 
 // telemetry of the last step (stats); 0..7 common, 8.. the rule's
 export const T_lr: i32 = 0;
@@ -135,6 +159,18 @@ export const T_glyder_Lbar: i32 = 11;      // the smoothness estimate L̄ used
 export const T_glyder_N: i32 = 12;         // N̂ (bias-corrected EMA of p)
 export const T_glyder_Q: i32 = 13;         // Q̂
 export const T_glyder_tau: i32 = 14;       // the probe length (0 when not measured)
+export const T_dadapt_d: i32 = 8;          // D after this step (acts from the next one)
+export const T_dadapt_dHat: i32 = 9;       // this step's lower bound on the distance to x*
+export const T_dadapt_numerator: i32 = 10; // R
+export const T_dadapt_sNorm: i32 = 11;     // ‖s‖ (sgd) or ‖s‖₁ (adam)
+export const T_prodigy_d: i32 = 8;
+export const T_prodigy_dHat: i32 = 9;
+export const T_prodigy_dMax: i32 = 10;
+export const T_prodigy_numerator: i32 = 11;
+export const T_prodigy_sNorm: i32 = 12;    // ‖s‖₁
+export const T_dog_rbar: i32 = 8;          // r̄: the distance the LR scales with
+export const T_dog_gSum: i32 = 9;          // G: ε + Σ‖g‖²
+export const T_dog_distance: i32 = 10;     // ‖x_t − x0‖ this step
 
 // closure requests (probeBatch)
 export const BATCH_same: i32 = 0;

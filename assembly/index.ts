@@ -7,8 +7,8 @@ import {
   H_META, H_IMAGE, HEADER_BYTES, MAGIC, FORMAT, layout, padded,
 } from './layout';
 import {
-  BASE_sgd, BASE_momentum, BASE_adam, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
-  RULE_clara, RULE_csa, RULE_gala, RULE_secant, RULE_glyder, BATCH_same,
+  BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
+  RULE_clara, RULE_csa, RULE_gala, RULE_secant, RULE_glyder, RULE_dadapt, RULE_prodigy, RULE_dog, BATCH_same,
 } from './ids';
 import { baseSlots } from './bases/index';
 import { constantStep } from './rules/constant';
@@ -19,6 +19,9 @@ import { csaStep } from './rules/csa';
 import { galaStep, galaProbes, galaSwap, galaLeave } from './rules/gala';
 import { secantStep, secantProbes, secantBatch, secantEnter, secantLeave } from './rules/secant';
 import { glyderStep, glyderProbes, glyderBatch, glyderGrads, glyderEnter, glyderLeave } from './rules/glyder';
+import { dadaptStep } from './rules/dadapt';
+import { prodigyStep } from './rules/prodigy';
+import { dogStep, dogAverage } from './rules/dog';
 import { allFinite, hash64 } from './simd';
 import { scratch } from './layout';
 
@@ -39,6 +42,10 @@ function ruleSlots(rule: i32, base: i32): i32 {
       return base == BASE_sgd || base == BASE_momentum || base == BASE_normalized || base == BASE_adam ? 1 : -1;
     case RULE_secant: return base == BASE_sgd || base == BASE_momentum || base == BASE_sign ? 0 : -1;
     case RULE_glyder: return base == BASE_sgd || base == BASE_momentum || base == BASE_adam ? 0 : -1;
+    case RULE_dadapt:                                                    // s, x0 (sgd) / s (adam)
+      return base == BASE_sgd ? 2 : base == BASE_momentum || base == BASE_adam || base == BASE_adamw ? 1 : -1;
+    case RULE_prodigy: return base == BASE_adam || base == BASE_adamw ? 2 : -1; // s, x0
+    case RULE_dog: return base == BASE_sgd ? 2 : -1;                            // x0, x̄
   }
   return -1;
 }
@@ -75,6 +82,8 @@ export function init(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
 }
 
 export function params(): usize { return P; }
+/** The averaged iterate a rule keeps (dog's x̄), or 0 when it keeps none. */
+export function average(): usize { return load<i32>(BASE + H_RULE) == RULE_dog ? dogAverage() : 0; }
 export function grads(): usize { return G; }
 export function meta(): usize { return BASE + HEADER_BYTES; }
 export function imageBytes(): u32 { return load<u32>(BASE + H_IMAGE); }
@@ -94,6 +103,9 @@ export function step(loss: f64, hasLoss: i32): i32 {
     case RULE_gala: return galaStep(base);
     case RULE_secant: return secantStep(base);
     case RULE_glyder: return glyderStep(base);
+    case RULE_dadapt: return dadaptStep(base);
+    case RULE_prodigy: return prodigyStep(base);
+    case RULE_dog: return dogStep();
   }
   return constantStep(base);
 }

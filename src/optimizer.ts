@@ -54,6 +54,7 @@ export class Optimizer {
   #layout: Layout;
   #params: Float32Array;
   #grads: Float32Array;
+  #average: Float32Array | null;
   #state: Float64Array;
   #stats: Float64Array;
   #busy = false;
@@ -68,6 +69,8 @@ export class Optimizer {
     const buf = exports.memory.buffer;
     this.#params = new Float32Array(buf, exports.params(), layout.n);
     this.#grads = new Float32Array(buf, exports.grads(), layout.n);
+    const avg = exports.average();
+    this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.n);
     const h = exports.header();
     this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
     this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
@@ -87,6 +90,11 @@ export class Optimizer {
   get params(): Float32Array { this.#live(); return this.#params; }
   /** The flat gradient the caller writes before step(). */
   get grads(): Float32Array { this.#live(); return this.#grads; }
+  /**
+   * The averaged iterate the rule keeps, a read-only-by-convention view (dog with `average`:
+   * evaluate and deploy at these parameters, as the DoG paper does); null for other rules.
+   */
+  get average(): Float32Array | null { this.#live(); return this.config.rule === 'dog' && this.config.average ? this.#average : null; }
   /** Tensor layout, when created with `tensors`. */
   get tensors(): readonly TensorInfo[] { return this.#layout.tensors; }
 

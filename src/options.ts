@@ -4,7 +4,7 @@
 import { fail } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
-export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant', 'glyder'] as const;
+export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant', 'glyder', 'dadapt', 'prodigy', 'dog'] as const;
 /** 'none': the rule carries its own update (c2min, p2min). */
 export type BaseName = (typeof BASES)[number] | 'none';
 export type RuleName = (typeof RULES)[number];
@@ -71,6 +71,22 @@ export interface RuleOptions {
   tauMin?: number;
   /** glyder: hard cap on η. Default Infinity. */
   maxLr?: number;
+  /** dadapt, prodigy: the initial distance estimate D. Default 1e-6. */
+  d0?: number;
+  /** dadapt, prodigy: cap on D's growth per step (D ← min(D̂, D·growthRate)). Default Infinity. */
+  growthRate?: number;
+  /** dadapt (adam), prodigy: scale η by Adam's bias correction √(1−β2^t)/(1−β1^t). Default false. */
+  biasCorrection?: boolean;
+  /** prodigy: multiplier on D̂. Default 1. */
+  dCoef?: number;
+  /** prodigy: leave lr out of the s accumulator, so an LR warm-up cannot inflate D. Default false. */
+  safeguardWarmup?: boolean;
+  /** dog: the first step's distance r̄ = repsRel·(1 + ‖x0‖). Default 1e-6 (1e-4 with batch norm). */
+  repsRel?: number;
+  /** dog: keep the polynomial-decay average x̄ (read it from `opt.average`). Default true. */
+  average?: boolean;
+  /** dog: γ of the average's weight (1 + γ)/(t + γ). Default 8. */
+  averageGamma?: number;
 }
 
 export interface Config extends Hyperparameters, RuleOptions {
@@ -124,6 +140,33 @@ interface RuleSpec {
   needsClosure?: boolean;
   options: Record<string, RuleOption>;
 }
+
+const growth: Check = { allowed: 'a number > 1 (Infinity: no cap)', ok: (v) => v > 1 };
+const PEER_DISTANCE = { def: 1e-6, check: positive };
+
+/** The parameter-free baselines the papers compare with (shared/specs/peers.md, docs/rules/). */
+const PEER_SPECS = {
+  dadapt: {
+    // torch.optim-style bases: momentum gives the SGD form's β (x ← βx + (1−β)z), adamw decoupled decay
+    bases: ['sgd', 'momentum', 'adam', 'adamw'], lr: 1,
+    baseOptions: (b: BaseName) => (b === 'momentum' ? ['lr', 'momentum', 'weightDecay', 'clipNorm'] : Object.keys(HYPERS).filter((k) => k !== 'nesterov' && HYPERS[k as keyof Hyperparameters].bases.includes(b))),
+    options: { d0: PEER_DISTANCE, growthRate: { def: Infinity, check: growth, infinite: true }, biasCorrection: { def: false } },
+  },
+  prodigy: {
+    bases: ['adam', 'adamw'], lr: 1,
+    options: {
+      d0: PEER_DISTANCE, dCoef: { def: 1, check: positive }, growthRate: { def: Infinity, check: growth, infinite: true },
+      biasCorrection: { def: false }, safeguardWarmup: { def: false },
+    },
+  },
+  dog: {
+    bases: ['sgd'], lr: 1,
+    options: {
+      repsRel: { def: 1e-6, check: positive }, eps: { def: 1e-8, check: positive },
+      average: { def: true }, averageGamma: { def: 8, check: nonNegative },
+    },
+  },
+} satisfies Record<string, RuleSpec>;
 
 export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   constant: { bases: BASES, options: {} },
@@ -183,7 +226,9 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
       maxLr: { def: Infinity, check: { allowed: 'a number > 0 (Infinity: no cap)', ok: (v) => v > 0 }, infinite: true },
     },
   },
+  ...PEER_SPECS,
 };
+
 
 const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite'];
 

@@ -9,6 +9,7 @@ export interface Exports {
   scratchFor(base: number, rule: number): number;
   bytesNeeded(n: number, saved: number, scratch: number, metaBytes: number): number;
   params(): number;
+  average(): number;
   grads(): number;
   meta(): number;
   imageBytes(): number;

@@ -194,6 +194,8 @@ api('every rule continues bit for bit after save/restore', async () => {
     { rule: 'c2min' }, { rule: 'c2min', beta: 'adaptive' }, { rule: 'p2min' },
     { rule: 'clara', base: 'sgd', damping: 0.02 }, { rule: 'clara', base: 'adam', unitStep: true, damping: 0.05 },
     { rule: 'csa', base: 'sgd', damping: 0.02 }, { rule: 'csa', base: 'adam', damping: 0.05 },
+    { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'adamw', weightDecay: 1e-3 },
+    { rule: 'prodigy', base: 'adam' }, { rule: 'dog', base: 'sgd' },
   ]) {
     const drive = (o: any, k: number) => {
       for (let t = 0; t < k; t++) { const l = prob.loss(o.params); if (o.wantsGradient(l)) prob.grad(o.params, o.grads); o.step(l); }
@@ -207,6 +209,7 @@ api('every rule continues bit for bit after save/restore', async () => {
     drive(c, 40);
     assert.is(c.paramsHash(), a.paramsHash(), `${JSON.stringify(cfg)}: bit for bit`);
     assert.is(c.lr, a.lr);
+    if (a.average) assert.equal([...c.average!], [...a.average], 'the average too');
   }
 });
 

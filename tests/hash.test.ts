@@ -22,7 +22,8 @@ h('500 steps on a noisy quadratic, every base and every rule', async () => {
     parts.push(opt.paramsHash());
   }
   // the rules: their scalar logic (exp, pow, sqrt, the ELRA tests) runs in the module too
-  for (const cfg of [{ rule: 'c2min' }, { rule: 'p2min' }, { rule: 'clara', base: 'adam', damping: 0.02 }, { rule: 'csa', base: 'sgd', damping: 0.01 }]) {
+  for (const cfg of [{ rule: 'c2min' }, { rule: 'p2min' }, { rule: 'clara', base: 'adam', damping: 0.02 }, { rule: 'csa', base: 'sgd', damping: 0.01 },
+    { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' }]) {
     const n = 1000, r = rng(43);
     const opt = ss.create({ size: n, ...cfg } as any);
     for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
@@ -62,7 +63,7 @@ h('500 steps on a noisy quadratic, every base and every rule', async () => {
     }
   }
   hashes.trajectory = parts.join('');
-  assert.is(hashes.trajectory.length, 208);
+  assert.is(hashes.trajectory.length, 272);
   console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
 });
 

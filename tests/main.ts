@@ -9,6 +9,7 @@ import './behaviour.test.js';
 import './gala.test.js';
 import './secant.test.js';
 import './glyder.test.js';
+import './peers.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';

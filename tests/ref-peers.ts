@@ -1,0 +1,154 @@
+// Plain float64 references of the parameter-free baselines, written from
+// shared/specs/peers.md §C (which follows the official PyTorch code) and docs/rules/<id>.md,
+// not from the kernels: one loop per formula, in the order the formulas are written.
+import type { RefRule } from './ref-rules.js';
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};
+const l1 = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]);
+  return s;
+};
+const grow = (D: number, dHat: number, growth: number) => Math.max(D, Math.min(dHat, D * growth));
+
+interface Common { base: string; lr: number; weightDecay: number; clipNorm: number }
+interface Adam { beta1: number; beta2: number; eps: number }
+
+/** The gradient after clipping (clipNorm) and L2 weight decay (when not decoupled). */
+function effective(cfg: Common, x: Float64Array, g: ArrayLike<number>, decoupled: boolean): { ge: Float64Array; raw: number } {
+  const n = x.length, raw = Math.sqrt(dot(g, g));
+  const c = raw > cfg.clipNorm ? cfg.clipNorm / raw : 1;
+  const ge = new Float64Array(n);
+  for (let i = 0; i < n; i++) ge[i] = c * g[i] + (decoupled ? 0 : cfg.weightDecay * x[i]);
+  return { ge, raw: c * raw };
+}
+
+/** D-Adaptation, SGD form (peers.md §C.1) and Adam form (§C.2). */
+export class RefDadapt implements RefRule {
+  x: Float64Array; x0: Float64Array; s: Float64Array; m: Float64Array; v: Float64Array;
+  D: number; R = 0; G0 = 0; k = 0; lr = 0; retraced = false; dHat = 0;
+  constructor(readonly cfg: Common & Adam & { momentum?: number; d0: number; growthRate: number; biasCorrection: boolean }, x: ArrayLike<number>) {
+    const n = x.length;
+    this.x = Float64Array.from(x); this.x0 = Float64Array.from(x);
+    this.s = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
+    this.D = cfg.d0;
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const cfg = this.cfg, n = this.x.length;
+    if (cfg.base === 'adam' || cfg.base === 'adamw') {
+      const decoupled = cfg.base === 'adamw', { ge } = effective(cfg, this.x, g, decoupled);
+      const { beta1: b1, beta2: b2, eps } = cfg, b3 = Math.sqrt(b2), t = this.k + 1;
+      const B = cfg.biasCorrection ? Math.sqrt(1 - b2 ** t) / (1 - b1 ** t) : 1;
+      const eta = this.D * cfg.lr * B;
+      let A = 0;
+      for (let i = 0; i < n; i++) A += ge[i] * this.s[i] / (Math.sqrt(this.v[i]) + eps);
+      A *= eta;
+      for (let i = 0; i < n; i++) {
+        this.m[i] = b1 * this.m[i] + (1 - b1) * eta * ge[i];
+        this.v[i] = b2 * this.v[i] + (1 - b2) * ge[i] * ge[i];
+        this.s[i] = b3 * this.s[i] + (1 - b3) * eta * ge[i];
+      }
+      this.R = b3 * this.R + (1 - b3) * A;
+      const sn = l1(this.s);
+      this.dHat = sn > 0 ? this.R / ((1 - b3) * sn) : 0;
+      for (let i = 0; i < n; i++) {
+        if (decoupled) this.x[i] -= cfg.weightDecay * eta * this.x[i];
+        this.x[i] -= this.m[i] / (Math.sqrt(this.v[i]) + eps);
+      }
+      this.lr = eta;
+    } else {
+      const { ge, raw } = effective(cfg, this.x, g, false);
+      if (this.k === 0) {
+        this.G0 = raw; // ‖g_0‖ before weight decay (the code's quirk)
+        if (!(this.G0 > 0)) { this.lr = 0; return; }
+      }
+      const eta = this.D * cfg.lr / this.G0, beta = cfg.base === 'momentum' ? cfg.momentum! : 0;
+      this.R += eta * dot(ge, this.s);
+      for (let i = 0; i < n; i++) this.s[i] += eta * ge[i];
+      const sn = Math.sqrt(dot(this.s, this.s));
+      this.dHat = sn > 0 ? 2 * this.R / sn : 0;
+      for (let i = 0; i < n; i++) this.x[i] = beta * this.x[i] + (1 - beta) * (this.x0[i] - this.s[i]);
+      this.lr = eta;
+    }
+    this.D = grow(this.D, this.dHat, cfg.growthRate);
+    this.k++;
+  }
+}
+
+/** Prodigy, Adam form (peers.md §C.3). */
+export class RefProdigy implements RefRule {
+  x: Float64Array; x0: Float64Array; s: Float64Array; m: Float64Array; v: Float64Array;
+  D: number; Dmax: number; R = 0; k = 0; lr = 0; retraced = false; dHat = 0;
+  constructor(readonly cfg: Common & Adam & { d0: number; dCoef: number; growthRate: number; biasCorrection: boolean; safeguardWarmup: boolean }, x: ArrayLike<number>) {
+    const n = x.length;
+    this.x = Float64Array.from(x); this.x0 = Float64Array.from(x);
+    this.s = new Float64Array(n); this.m = new Float64Array(n); this.v = new Float64Array(n);
+    this.D = cfg.d0; this.Dmax = cfg.d0;
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const cfg = this.cfg, n = this.x.length, decoupled = cfg.base === 'adamw';
+    const { ge } = effective(cfg, this.x, g, decoupled);
+    const { beta1: b1, beta2: b2, eps, d0 } = cfg, b3 = Math.sqrt(b2), t = this.k + 1, D = this.D;
+    const B = cfg.biasCorrection ? Math.sqrt(1 - b2 ** t) / (1 - b1 ** t) : 1;
+    const eta = D * cfg.lr * B;
+    let gx = 0;
+    for (let i = 0; i < n; i++) gx += ge[i] * (this.x0[i] - this.x[i]);
+    this.R = b3 * this.R + (D / d0) * eta * gx;
+    for (let i = 0; i < n; i++) {
+      this.m[i] = b1 * this.m[i] + (1 - b1) * D * ge[i];
+      this.v[i] = b2 * this.v[i] + (1 - b2) * D * D * ge[i] * ge[i];
+      this.s[i] = b3 * this.s[i] + (D / d0) * (cfg.safeguardWarmup ? D : eta) * ge[i];
+    }
+    const sn = l1(this.s);
+    this.lr = eta; this.k++;
+    if (!(sn > 0)) return;
+    this.dHat = cfg.dCoef * this.R / sn;
+    let d = D;
+    if (D === d0) d = Math.max(D, this.dHat);
+    this.Dmax = Math.max(this.Dmax, this.dHat);
+    d = Math.min(this.Dmax, d * cfg.growthRate);
+    this.D = d;
+    for (let i = 0; i < n; i++) {
+      if (decoupled) this.x[i] -= cfg.weightDecay * eta * this.x[i];
+      const mi = b1 > 0 ? this.m[i] : d * ge[i];
+      this.x[i] -= eta * mi / (Math.sqrt(this.v[i]) + d * eps);
+    }
+  }
+}
+
+/** DoG with the polynomial-decay average (peers.md §C.4). */
+export class RefDog implements RefRule {
+  x: Float64Array; x0: Float64Array; avg: Float64Array;
+  rbar = 0; G = 0; k = 0; lr = 0; retraced = false;
+  constructor(readonly cfg: Common & { repsRel: number; eps: number; averageGamma: number }, x: ArrayLike<number>) {
+    this.x = Float64Array.from(x); this.x0 = Float64Array.from(x); this.avg = new Float64Array(x.length);
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const cfg = this.cfg, n = this.x.length;
+    const { ge } = effective(cfg, this.x, g, false);
+    if (this.k === 0) {
+      this.rbar = cfg.repsRel * (1 + Math.sqrt(dot(this.x0, this.x0)));
+      this.G = dot(ge, ge) + cfg.eps;
+    } else {
+      let dd = 0;
+      for (let i = 0; i < n; i++) dd += (this.x[i] - this.x0[i]) ** 2;
+      this.rbar = Math.max(this.rbar, Math.sqrt(dd));
+      this.G += dot(ge, ge);
+    }
+    const eta = cfg.lr * this.rbar / Math.sqrt(this.G);
+    this.k++;
+    const w = (1 + cfg.averageGamma) / (this.k + cfg.averageGamma);
+    for (let i = 0; i < n; i++) {
+      this.x[i] -= eta * ge[i];
+      this.avg[i] = (1 - w) * this.avg[i] + w * this.x[i];
+    }
+    this.lr = eta;
+  }
+}
