@@ -46,7 +46,8 @@ export type Closure = (params: Float32Array, grads: Float32Array, request: Reque
 
 export class Optimizer {
   /** Resolved configuration: base, rule and every hyperparameter with its default filled in. */
-  readonly config: Readonly<Config>;
+  /** The resolved options (defaults filled in); replaced, never mutated, by setLr. */
+  config: Readonly<Config>;
   /** Number of parameters. */
   readonly size: number;
   #x: Exports | null;
@@ -118,6 +119,20 @@ export class Optimizer {
   get lr(): number {
     this.#live();
     return this.#state[this.#t.state.get('step')!] > 0 ? this.#state[this.#t.state.get('lr')!] : this.config.lr!;
+  }
+
+  /**
+   * Sets the learning rate of the `constant` rule from the next step on: for schedules
+   * (warm-up, step or cosine decay) driven by the caller. Adaptive rules own their LR.
+   */
+  setLr(lr: number): void {
+    const x = this.#idle();
+    if (this.config.rule !== 'constant') {
+      fail('E_OPTION', `rule '${this.config.rule}' adapts its own learning rate; setLr applies to rule 'constant' (for schedules)`);
+    }
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail('E_OPTION', `setLr takes a finite number > 0; got ${String(lr)}`);
+    new Float64Array(x.memory.buffer, x.header() + this.#t.consts.get('H_HYPER')!, 1 + this.#t.hyper.get('lr')!)[this.#t.hyper.get('lr')!] = lr;
+    this.config = Object.freeze({ ...this.config, lr });
   }
 
   /** Telemetry of the last step: lr and each rule's own signals. */

@@ -145,6 +145,24 @@ api('dispose: later calls throw', async () => {
   throwsCode(() => opt.save(), 'E_STATE', /disposed/);
 });
 
+api('setLr drives schedules on the constant rule, survives a checkpoint, and is refused elsewhere', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ size: 3, base: 'sgd', lr: 0.5, params: [1, 1, 1] });
+  opt.grads.fill(1); opt.step();
+  assert.equal([...opt.params], [0.5, 0.5, 0.5]);
+  opt.setLr(0.25);
+  assert.is(opt.config.lr, 0.25);
+  opt.step();
+  assert.equal([...opt.params], [0.25, 0.25, 0.25]);
+  assert.is(opt.lr, 0.25);
+  const again = ss.restore(opt.save());
+  assert.is(again.config.lr, 0.25);
+  throwsCode(() => opt.setLr(0), 'E_OPTION', /finite number > 0/);
+  throwsCode(() => opt.setLr(NaN), 'E_OPTION', /finite number > 0/);
+  throwsCode(() => ss.create({ size: 3, rule: 'clara', base: 'sgd' }).setLr(0.1), 'E_OPTION', /adapts its own learning rate/);
+  assert.equal([...opt.params], [0.25, 0.25, 0.25], 'refused calls changed nothing');
+});
+
 api.run();
 
 export {};
