@@ -1,5 +1,5 @@
 // npm run build: asc compiles assembly/ to build/stepsize.wasm (SIMD, -O3, no debug
-// runtime, zero imports); esbuild bundles src/ into three ESM entries and the test bundle;
+// runtime, zero imports) and bench/assembly/ to build/problems.wasm; esbuild bundles src/ into three ESM entries and the test bundle;
 // tsc writes the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,8 @@ const bin = (name) => `${root}node_modules/.bin/${name}`;
 rmSync(`${root}build`, { recursive: true, force: true });
 mkdirSync(`${root}build`, { recursive: true });
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+// the reproduction problems (bench/, not part of the package)
+run(bin('asc'), ['bench/assembly/problems.ts', '--target', 'problems']);
 const wasmPath = `${root}build/stepsize.wasm`;
 
 // Target set explicitly: newer esbuild emits Uint8Array.fromBase64 for the binary loader

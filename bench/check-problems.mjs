@@ -1,0 +1,28 @@
+// Before a reproduction run: every problem's WASM gradient against central finite differences
+// of its WASM loss (float64 steps on float32 inputs), on a few coordinates at the initial point
+// and on a minibatch. Throws when one disagrees, so no run starts on a wrong gradient.
+import { problem, PROBLEMS } from './problems.mjs';
+
+export async function checkProblems(names = Object.keys(PROBLEMS)) {
+  const report = [];
+  for (const name of names) {
+    const p = await problem(name);
+    const x = p.x0(0), g = new Float32Array(p.n);
+    const s = p.session(1, 64);
+    s.evaluate(x, g, 'next');
+    const at = (y) => s.evaluate(y, null, 'same'); // the same minibatch (and noise seed)
+    let worst = 0;
+    for (const i of [0, 1, Math.floor(p.n / 3), Math.floor(p.n / 2), p.n - 1]) {
+      const e = 1e-2 * Math.max(0.05, Math.abs(x[i]));
+      const xp = Float32Array.from(x), xm = Float32Array.from(x);
+      xp[i] += e; xm[i] -= e;
+      const fd = (at(xp) - at(xm)) / (xp[i] - xm[i]);
+      // the noisy quadratic's gradient carries noise its loss does not: compare the noise-free part
+      const gi = p.spec.sigma ? (() => { const g0 = new Float32Array(p.n); p.full(x, g0); return g0[i]; })() : g[i];
+      worst = Math.max(worst, Math.abs(fd - gi) / (Math.abs(fd) + Math.abs(gi) + 1e-3));
+    }
+    report.push(`${name} ${worst.toExponential(1)}`);
+    if (!(worst < 2e-2)) throw new Error(`${name}: gradient vs finite differences off by ${worst} (relative)`);
+  }
+  return report;
+}
