@@ -380,6 +380,11 @@ export function report({ meta, results: R }) {
     ...cl.flatMap(([name, c]) => [`## ${name}: ${c.verdict}`, '', `**Claim.** ${c.claim}`, '', `**Source.** ${c.source}`, '', `**How measured.** ${c.how}`, '', c.table, '']),
   ].join('\n');
   writeFileSync(new URL('CLAIMS.md', dir), cmd);
+  // the README's summary block
+  const readme = new URL('../README.md', dir), text = readFileSync(readme, 'utf8');
+  const block = ['<!-- repro:start -->', `From the run of ${when}:`, '', '| paper | verdict | claim |', '|---|---|---|',
+    ...cl.map(([n, c]) => `| ${n} | **${c.verdict}** | ${c.claim} |`), '<!-- repro:end -->'].join('\n');
+  writeFileSync(readme, text.replace(/<!-- repro:start -->[\s\S]*<!-- repro:end -->/, block));
   console.log(cl.map(([n, c]) => `${n}: ${c.verdict}`).join('\n'));
 }
 

@@ -85,12 +85,14 @@ for (const [base, hp] of [['sgd', { lr: 1.9 }], ['momentum', { lr: 0.3 }], ['ada
 //    initial LR (1e-5) that leaves plain SGD stuck: each rule adapts it. Closure rules get
 //    their extra gradients through the closure: 'same' = this step's batch again, 'fresh' = a
 //    new batch, 'repeat' = the last fresh batch.
-console.log('\nlearning-rate rules on the logistic regression, initial LR 1e-5 (plain SGD at 1e-5 for comparison; glyder: scale c = 1 and 0.5):');
+console.log('\nlearning-rate rules on the logistic regression, initial LR 1e-5 (plain SGD at 1e-5 for comparison; glyder: scale c = 1 and 0.5; dadapt, prodigy: d0 = 1e-5; dog: repsRel = 1e-5):');
 console.log(`${'rule/base'.padEnd(22)}${[1, 5, 20].map((e) => `epoch ${e}`.padStart(10)).join('')}   final lr   grads/step`);
 const RULES = [
   ['constant', 'sgd', {}], ['c2min', null, {}], ['p2min', null, {}], ['clara', 'sgd', { damping: 0.05 }],
   ['clara', 'adam', { damping: 0.05 }], ['csa', 'sgd', { damping: 0.02 }], ['gala', 'sgd', {}], ['gala', 'adam', {}],
   ['secant', 'sgd', {}], ['glyder', 'sgd', { lr: 1 }], ['glyder', 'adam', { lr: 0.5 }],  // glyder's lr is the scale c on its step
+  // the parameter-free baselines: lr is their multiplier (1); the tiny start is d0 or repsRel
+  ['dadapt', 'sgd', { lr: 1, d0: 1e-5 }], ['prodigy', 'adam', { lr: 1, d0: 1e-5 }], ['dog', 'sgd', { lr: 1, repsRel: 1e-5 }],
 ];
 for (const [rule, base, extra] of RULES) {
   const opt = ss.create({ tensors: { w: [D], b: [1] }, rule, ...(base ? { base } : {}), lr: 1e-5, ...extra });
