@@ -76,7 +76,7 @@ export async function run(job) {
   }
   opt.dispose();
   return {
-    id: job.id, exp: job.exp, problem: job.problem, method: method.label, value, seed,
+    id: job.id, exp: job.exp, problem: job.problem, method: method.label, value, seed, setup: { steps, batch: job.batch ?? 1 },
     steps: done, evals, diverged, final, curve, ms: Math.round(performance.now() - t0),
   };
 }
