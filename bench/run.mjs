@@ -14,3 +14,8 @@ await build({
   } }],
 });
 await import(`${root}build/bench/kernels.js`);
+// a full run rewrote bench/results/kernels.json: the README's speed tables follow it
+if (!process.env.BENCH_QUICK && !process.env.BENCH_ONLY) {
+  const { readmeSpeed } = await import('./readme-speed.mjs');
+  readmeSpeed();
+}
