@@ -4,6 +4,9 @@
 //   deno      the same bundle (Deno from its npm package)
 //   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+//   workerd   Cloudflare's runtime (its npm package): a module worker that imports the .wasm
+//             as a module binding, trains the trajectory of tests/trajectory.ts in a request
+//             and answers with its hash (tests/workerd/)
 // then checks that every runtime printed the same trajectory hash, and ends with one line
 // "N passed, N failed". Exit code 1 on any failure or on a runtime that did not report.
 import { spawn } from 'node:child_process';
@@ -94,7 +97,41 @@ async function chromium() {
   }
 }
 
-const runners = { 'as-pect': aspect, node, deno, bun, chromium };
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+}
+
+async function workerd() {
+  const port = await freePort();
+  const child = spawn(join(BIN, 'workerd'), ['serve', 'workerd.capnp', '--socket-addr', `http=127.0.0.1:${port}`],
+    { cwd: join(ROOT, 'build', 'tests'), stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  let passed = 0, failed = 0, note;
+  try {
+    let text;
+    for (let i = 0; i < 100 && text === undefined; i++) { // until it listens (≤ 10 s)
+      try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    if (text === undefined) throw new Error(`workerd did not answer: ${log}`);
+    if (/^[0-9a-f]{272}$/.test(text)) { hashes.workerd = text; passed++; } else { failed++; note = `answered ${text.slice(0, 200)}`; }
+    const viaDefault = await (await fetch(`http://127.0.0.1:${port}/default`)).text();
+    if (viaDefault === text) passed++; else { failed++; note = 'the edge entry\'s default load() gave another hash'; }
+    console.log(`workerd: load({ module }) and load() answered ${text.slice(0, 32)}…`);
+  } catch (e) {
+    failed++; note = String(e).slice(0, 300);
+    console.log(note);
+  } finally {
+    child.kill();
+    await exited;
+  }
+  results.push({ name: 'workerd', passed, failed, note });
+}
+
+const runners = { 'as-pect': aspect, node, deno, bun, chromium, workerd };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
