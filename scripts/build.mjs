@@ -3,7 +3,7 @@
 // tsc writes the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, mkdirSync, rmSync } from 'node:fs';
+import { readFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,21 +31,32 @@ const wasm = (mode) => ({
     b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: readFileSync(wasmPath), loader: 'binary' }));
   },
 });
+// The three shipped ESM entries and the IIFE are minified: they are what ends up in users' bundles.
+const shipped = { ...common, minify: true };
 await Promise.all([
-  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'build/index.js' }),
-  build({ ...common, entryPoints: ['src/edge.ts'], outfile: 'build/edge.js', plugins: [wasm('external')] }),
-  build({ ...common, entryPoints: ['src/inline.ts'], outfile: 'build/inline.js', plugins: [wasm('inline')] }),
+  build({ ...shipped, entryPoints: ['src/index.ts'], outfile: 'build/index.js' }),
+  build({ ...shipped, entryPoints: ['src/edge.ts'], outfile: 'build/edge.js', plugins: [wasm('external')] }),
+  build({ ...shipped, entryPoints: ['src/inline.ts'], outfile: 'build/inline.js', plugins: [wasm('inline')] }),
+  // a plain <script> tag: the global `stepsize`, with the wasm inlined
+  build({ ...shipped, format: 'iife', globalName: 'stepsize', entryPoints: ['src/inline.ts'], outfile: 'build/stepsize.iife.js', plugins: [wasm('inline')] }),
   // The tests, bundled once and run unchanged by Node, Deno and Chromium; they import
   // the built package (build/index.js), never the sources.
   build({
     ...common, entryPoints: ['tests/main.ts'], outfile: 'build/tests/main.js',
     external: ['node:*', '../build/index.js'], plugins: [{
       name: 'package-under-test',
-      setup(b) { b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true })); },
+      setup(b) { b.onResolve({ filter: /^\.\.\/build\/(index|inline)\.js$/ }, (a) => ({ path: a.path.replace('/build', ''), external: true })); },
     }],
   }),
 ]);
+// The workerd test's worker: the built edge entry bundled as a deploy tool would, with the
+// .wasm left as a module import that workerd resolves from its config (tests/workerd/).
+await build({
+  ...common, entryPoints: ['tests/workerd/worker.ts'], outfile: 'build/tests/workerd.js',
+  plugins: [{ name: 'wasm-module', setup(b) { b.onResolve({ filter: /stepsize\.wasm$/ }, () => ({ path: './stepsize.wasm', external: true })); } }],
+});
+copyFileSync(`${root}tests/workerd/config.capnp`, `${root}build/tests/workerd.capnp`);
 run(bin('tsc'), ['-p', 'tsconfig.json']);
-for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js']) {
+for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js', 'stepsize.iife.js']) {
   console.log(`build/${f.padEnd(14)} ${statSync(`${root}build/${f}`).size} bytes`);
 }

@@ -10,6 +10,7 @@ import './gala.test.js';
 import './secant.test.js';
 import './glyder.test.js';
 import './peers.test.js';
+import './bundles.test.js';
 import './hash.test.js';
 import { exec } from 'uvu';
 import { runtimeName } from './util.js';
