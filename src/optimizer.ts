@@ -191,6 +191,43 @@ export class Optimizer {
   }
 
   /**
+   * The synchronous form of `step(closure)`, for callers whose gradient code is synchronous
+   * (TensorFlow.js's `optimizer.minimize`, plain JS models): the closure must return the loss,
+   * not a promise. Everything else is as in `step(closure)`.
+   */
+  stepSync(closure: (params: Float32Array, grads: Float32Array, request: Request) => number): void {
+    const x = this.#idle();
+    const rule = this.config.rule;
+    if (typeof closure !== 'function') fail('E_OPTION', `stepSync() takes a closure; got ${typeof closure}`);
+    if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    this.#busy = true;
+    try {
+      const count = x.probes();
+      for (let k = 0; k < count; k++) {
+        const { batch, view } = this.#request(x, k);
+        x.probeEnter(k);
+        try {
+          const r = closure(this.#params, view, { batch }) as unknown;
+          if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+            fail('E_OPTION', 'stepSync() needs a closure that returns the loss synchronously; for an async one, await step(closure)');
+          }
+        } finally {
+          x.probeLeave(k);
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+    this.#apply(x, 0, 0);
+  }
+
+  #request(x: Exports, k: number): { batch: Request['batch']; view: Float32Array } {
+    const id = x.probeBatch(k);
+    const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
+    return { batch, view: new Float32Array(x.memory.buffer, x.probeGrads(k), this.size) };
+  }
+
+  /**
    * Asks the closure for each gradient evaluation the rule needs. params are moved to the
    * evaluation point and always put back (exactly, also when the closure throws); the
    * closure writes into a scratch view, so opt.grads keeps the caller's gradient.
@@ -200,9 +237,7 @@ export class Optimizer {
     try {
       const count = x.probes();
       for (let k = 0; k < count; k++) {
-        const id = x.probeBatch(k);
-        const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
-        const view = new Float32Array(x.memory.buffer, x.probeGrads(k), this.size);
+        const { batch, view } = this.#request(x, k);
         x.probeEnter(k);
         try {
           await closure(this.#params, view, { batch });

@@ -163,6 +163,23 @@ api('setLr drives schedules on the constant rule, survives a checkpoint, and is 
   assert.equal([...opt.params], [0.25, 0.25, 0.25], 'refused calls changed nothing');
 });
 
+api('stepSync(closure) is step(closure) for synchronous gradient code, and refuses an async closure', async () => {
+  const ss = await stepsize();
+  const mk = () => ss.create({ size: 9, base: 'adam', rule: 'gala', params: Array.from({ length: 9 }, (_, i) => i - 4) });
+  const grad = (p: Float32Array, g: Float32Array) => { for (let i = 0; i < 9; i++) g[i] = (1 + i) * (p[i] - 1); return 0; };
+  const a = mk(), b = mk();
+  for (let t = 0; t < 30; t++) {
+    grad(a.params, a.grads); await a.step((p, g) => grad(p, g));
+    grad(b.params, b.grads); b.stepSync((p, g) => grad(p, g));
+  }
+  assert.is(b.paramsHash(), a.paramsHash());
+  const before = b.save();
+  grad(b.params, b.grads);
+  throwsCode(() => b.stepSync((async () => 0) as any), 'E_OPTION', /synchronously/);
+  assert.equal(b.save(), before, 'a refused async closure changed nothing');
+  throwsCode(() => ss.create({ size: 3, rule: 'c2min' }).stepSync(() => 0), 'E_LOSS', /step\(loss\)/);
+});
+
 api.run();
 
 export {};
