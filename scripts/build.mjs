@@ -37,6 +37,9 @@ await Promise.all([
   build({ ...shipped, entryPoints: ['src/index.ts'], outfile: 'build/index.js' }),
   build({ ...shipped, entryPoints: ['src/edge.ts'], outfile: 'build/edge.js', plugins: [wasm('external')] }),
   build({ ...shipped, entryPoints: ['src/inline.ts'], outfile: 'build/inline.js', plugins: [wasm('inline')] }),
+  // stepsize/tfjs: the TensorFlow.js adapter; tfjs-core is the user's (a peer dependency), the
+  // core is the package's own entry
+  build({ ...shipped, entryPoints: ['src/tfjs.ts'], outfile: 'build/tfjs.js', external: ['node:*', '@tensorflow/tfjs-core', './index.js'] }),
   // a plain <script> tag: the global `stepsize`, with the wasm inlined
   build({ ...shipped, format: 'iife', globalName: 'stepsize', entryPoints: ['src/inline.ts'], outfile: 'build/stepsize.iife.js', plugins: [wasm('inline')] }),
   // The tests, bundled once and run unchanged by Node, Deno and Chromium; they import
@@ -49,6 +52,14 @@ await Promise.all([
     }],
   }),
 ]);
+// The tfjs adapter's tests (Node): tfjs stays external, the adapter is the built one.
+await build({
+  ...common, platform: 'node', entryPoints: ['tests/tfjs-main.ts'], outfile: 'build/tests/tfjs.js',
+  external: ['node:*', '@tensorflow/*'], plugins: [{
+    name: 'adapter-under-test',
+    setup(b) { b.onResolve({ filter: /^\.\.\/build\/tfjs\.js$/ }, () => ({ path: '../tfjs.js', external: true })); },
+  }],
+});
 // The workerd test's worker: the built edge entry bundled as a deploy tool would, with the
 // .wasm left as a module import that workerd resolves from its config (tests/workerd/).
 await build({

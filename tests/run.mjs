@@ -4,6 +4,7 @@
 //   deno      the same bundle (Deno from its npm package)
 //   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+//   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
 //   workerd   Cloudflare's runtime (its npm package): a module worker that imports the .wasm
 //             as a module binding, trains the trajectory of tests/trajectory.ts in a request
 //             and answers with its hash (tests/workerd/)
@@ -53,6 +54,10 @@ async function aspect() {
 
 async function node() {
   fromBundle('node', await exec(process.execPath, ['build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
+async function tfjs() {
+  fromBundle('tfjs', await exec(process.execPath, ['build/tests/tfjs.js'], { NO_COLOR: '1' }));
 }
 
 async function deno() {
@@ -131,7 +136,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, node, deno, bun, chromium, workerd };
+const runners = { 'as-pect': aspect, node, tfjs, deno, bun, chromium, workerd };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);

@@ -1,0 +1,152 @@
+// stepsize/tfjs: a TensorFlow.js optimizer backed by a stepsize rule. Drop it into
+// `model.compile({ optimizer })` or call `optimizer.minimize(f)` as with tf.train.adam:
+//
+//   import { tfOptimizer } from 'stepsize/tfjs';
+//   model.compile({ optimizer: await tfOptimizer({ rule: 'gala', base: 'adam' }), loss: ... });
+//
+// The model's trainable variables are packed into the optimizer's flat layout on the first
+// step (one tensor per variable, in the order tfjs reports their gradients). Every step copies
+// the gradients in and the new values back into the variables (one copy each way: tfjs owns
+// its variables' storage). Closure rules (gala) get their extra gradients from tfjs's own
+// gradient function on the same loss function, so 'same' evaluations are exact; 'fresh' and
+// 'repeat' (secant, glyder) need another minibatch, which only the caller has: pass
+// `freshBatch`, which draws a new minibatch and returns the loss function on it. tfjs-core is a peer
+// dependency; nothing numeric happens here.
+import { Optimizer, tensor, variableGrads, engine, type Scalar, type NamedTensorMap, type Variable } from '@tensorflow/tfjs-core';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+// the package's own entry at run time (build/index.js), so errors are the same StepsizeError class
+import { load, StepsizeError, type Stepsize, type LoadOptions, type Optimizer as StepsizeCore } from './index.js';
+
+const fail = (code: 'E_OPTION' | 'E_STATE', message: string): never => { throw new StepsizeError(code, message); };
+
+export interface TfOptions extends Record<string, unknown> {
+  /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
+  freshBatch?: () => () => Scalar;
+}
+
+export class StepsizeOptimizer extends Optimizer {
+  static get className(): string { return 'StepsizeOptimizer'; }
+  readonly options: Record<string, unknown>;
+  #ss: Stepsize;
+  #opt: StepsizeCore | null = null;
+  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[] }[] = [];
+  #fresh?: () => () => Scalar;
+  #lastFresh: (() => Scalar) | null = null;
+
+  /** `options`: create()'s options without size/tensors (rule, base, lr, the rule's own ones). */
+  constructor(ss: Stepsize, options: TfOptions = {}) {
+    super();
+    const { freshBatch, ...rest } = options;
+    if ('size' in rest || 'tensors' in rest || 'params' in rest) {
+      fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
+    }
+    this.#ss = ss;
+    this.options = rest;
+    this.#fresh = freshBatch;
+  }
+
+  /** The stepsize optimizer underneath (after the first step): lr, stats, save(). */
+  get core(): StepsizeCore | null { return this.#opt; }
+
+  #layout(names: string[]): void {
+    if (this.#opt) {
+      const known = this.#vars.map((v) => v.name);
+      if (names.length !== known.length || names.some((n) => !known.includes(n))) {
+        fail('E_STATE', `this optimizer steps the variables ${known.join(', ')}; got gradients for ${names.join(', ')}`);
+      }
+      return;
+    }
+    const registered = engine().registeredVariables;
+    const tensors: Record<string, number[]> = {};
+    let offset = 0;
+    for (const name of names) {
+      const variable = registered[name];
+      if (!variable) fail('E_STATE', `no tfjs variable named '${name}'`);
+      const size = variable.size;
+      this.#vars.push({ name, variable, offset, size, shape: [...variable.shape] });
+      tensors[`v${this.#vars.length - 1}`] = [size];
+      offset += size;
+    }
+    const opt = this.#ss.create({ ...this.options, tensors } as never);
+    for (const v of this.#vars) opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
+    this.#opt = opt;
+  }
+
+  #copyGrads(grads: NamedTensorMap, into: Float32Array): void {
+    for (const v of this.#vars) {
+      const g = grads[v.name];
+      if (g) into.set(g.dataSync() as Float32Array, v.offset);
+      else into.fill(0, v.offset, v.offset + v.size);
+    }
+  }
+
+  #writeBack(from: Float32Array): void {
+    for (const v of this.#vars) v.variable.assign(tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32'));
+  }
+
+  /** Gradients of `f` at the values in `params` (written into the variables first). */
+  #gradAt(f: () => Scalar, params: Float32Array, grads: Float32Array): number {
+    this.#writeBack(params);
+    const vars = this.#vars.map((v) => v.variable);
+    const { value, grads: g } = variableGrads(f, vars);
+    this.#copyGrads(g, grads);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    for (const t of Object.values(g)) t.dispose();
+    return loss;
+  }
+
+  override minimize(f: () => Scalar, returnCost = false, varList?: Variable[]): Scalar | null {
+    const { value, grads } = this.computeGradients(f, varList);
+    const names = Object.keys(grads);
+    this.#layout(names);
+    const opt = this.#opt!;
+    this.#copyGrads(grads, opt.grads);
+    for (const t of Object.values(grads)) t.dispose();
+    const rule = opt.config.rule;
+    if (rule === 'gala' || rule === 'secant' || rule === 'glyder') {
+      opt.stepSync((params, g, { batch }) => {
+        if (batch === 'same') return this.#gradAt(f, params, g);
+        const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
+        if (batch === 'fresh') this.#lastFresh = fresh();
+        return this.#gradAt(this.#lastFresh!, params, g);
+      });
+    } else if (rule === 'c2min' || rule === 'p2min') {
+      opt.step(value.dataSync()[0]);
+    } else opt.step();
+    this.#writeBack(opt.params);
+    this.incrementIterations();
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** For custom loops that compute gradients themselves (rules without closures only). */
+  override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    const grads: NamedTensorMap = Array.isArray(variableGradients)
+      ? Object.fromEntries(variableGradients.map((t) => [t.name, t.tensor]))
+      : variableGradients;
+    this.#layout(Object.keys(grads));
+    const opt = this.#opt!;
+    if (['gala', 'secant', 'glyder', 'c2min', 'p2min'].includes(opt.config.rule as string)) {
+      fail('E_OPTION', `rule '${opt.config.rule}' needs the loss function (extra gradients or the loss): use optimizer.minimize(f)`);
+    }
+    this.#copyGrads(grads, opt.grads);
+    opt.step();
+    this.#writeBack(opt.params);
+    this.incrementIterations();
+  }
+
+  override getConfig(): Record<string, never> { return { ...(this.options as Record<string, never>) }; }
+
+  override dispose(): void {
+    this.#opt?.dispose();
+    this.#opt = null;
+    super.dispose();
+  }
+}
+
+/** One line for tfjs users: `optimizer: await tfOptimizer({ rule: 'gala', base: 'adam' })`. */
+export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
+  return new StepsizeOptimizer(await load(loadOptions), options);
+}
