@@ -67,6 +67,9 @@ await build({
   plugins: [{ name: 'wasm-module', setup(b) { b.onResolve({ filter: /stepsize\.wasm$/ }, () => ({ path: './stepsize.wasm', external: true })); } }],
 });
 copyFileSync(`${root}tests/workerd/config.capnp`, `${root}build/tests/workerd.capnp`);
+// the demo's digits (demo/, npm run demo)
+const { packMnist } = await import('../demo/pack-mnist.mjs');
+packMnist(`${root}build/demo`);
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js', 'stepsize.iife.js']) {
   console.log(`build/${f.padEnd(14)} ${statSync(`${root}build/${f}`).size} bytes`);

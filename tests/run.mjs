@@ -5,13 +5,15 @@
 //   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
+//   demo      the live demo page in Chromium: trains 200 steps, checks the loss and the plots,
+//             saves tests/artifacts/demo.png
 //   workerd   Cloudflare's runtime (its npm package): a module worker that imports the .wasm
 //             as a module binding, trains the trajectory of tests/trajectory.ts in a request
 //             and answers with its hash (tests/workerd/)
 // then checks that every runtime printed the same trajectory hash, and ends with one line
 // "N passed, N failed". Exit code 1 on any failure or on a runtime that did not report.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +104,39 @@ async function chromium() {
   }
 }
 
+/** The live demo in Chromium: 200 steps of gala/adam on MNIST; the loss must fall and the plots draw. */
+async function demo() {
+  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+  if (!executablePath) return results.push({ name: 'demo', passed: 0, failed: 1, note: 'no /usr/bin/chromium' });
+  const { chromium: pw } = await import('playwright-core');
+  const server = await serve(0);
+  const browser = await pw.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  let passed = 0, failed = 0, note;
+  const check = (ok, what) => { if (ok) passed++; else { failed++; note = what; console.log(`demo: FAILED ${what}`); } };
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 560 } });
+    page.on('pageerror', (e) => console.log(`pageerror: ${e}`));
+    await page.goto(`http://127.0.0.1:${server.address().port}/demo/`);
+    await page.waitForFunction(() => window.__demo?.state === 'ready', null, { timeout: 60_000 });
+    const result = await page.evaluate(() => window.__demo.start({ model: 'softmax', rule: 'gala', base: 'adam', lr: 1e-3, steps: 200, batch: 64 }));
+    const d = await page.evaluate(() => ({ losses: window.__demo.losses, lrs: window.__demo.lrs, signals: Object.keys(window.__demo.signals),
+      paths: [...document.querySelectorAll('svg')].map((s) => [...s.querySelectorAll('path')].map((p) => p.getAttribute('d').length)) }));
+    console.log(`demo: 200 steps, loss ${d.losses[0].toFixed(3)} → ${d.losses.at(-1).toFixed(3)}, lr ${d.lrs[0].toExponential(1)} → ${d.lrs.at(-1).toExponential(1)}, held-out accuracy ${(100 * result.testAcc).toFixed(1)}%, signals ${d.signals.join(', ')}`);
+    check(result.steps === 200 && !result.error, `trained ${result.steps} steps (${result.error})`);
+    check(d.losses.at(-1) < 0.5 * d.losses[0], 'the loss fell by half');
+    check(d.paths.length === 3 && d.paths.every((p) => p.length > 0 && p.every((len) => len > 200)), 'all three plots drew their lines');
+    mkdirSync(join(ROOT, 'tests', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'tests', 'artifacts', 'demo.png') });
+    console.log('demo: screenshot tests/artifacts/demo.png');
+  } catch (e) {
+    check(false, String(e).slice(0, 300));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  results.push({ name: 'demo', passed, failed, note });
+}
+
 async function freePort() {
   const { createServer } = await import('node:net');
   return new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
@@ -136,7 +171,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, node, tfjs, deno, bun, chromium, workerd };
+const runners = { 'as-pect': aspect, node, tfjs, deno, bun, chromium, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);

@@ -16,8 +16,9 @@ export function serve(port = 0) {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     if (path.includes('..')) { res.writeHead(403).end(); return; }
     try {
-      const body = await readFile(join(ROOT, path.endsWith('/') ? `${path}index.html` : path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+      const file = path.endsWith('/') ? `${path}index.html` : path;
+      const body = await readFile(join(ROOT, file));
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }
@@ -27,5 +28,5 @@ export function serve(port = 0) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const server = await serve(Number(process.argv[2] ?? 8080));
-  console.log(`serving ${ROOT} at http://127.0.0.1:${server.address().port}/`);
+  console.log(`serving ${ROOT} at http://127.0.0.1:${server.address().port}${process.argv[3] ?? '/'}`);
 }
