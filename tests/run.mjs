@@ -4,6 +4,7 @@
 //   deno      the same bundle (Deno from its npm package)
 //   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+//   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
 //   demo      the live demo page in Chromium: trains 200 steps, checks the loss and the plots,
 //             saves tests/artifacts/demo.png
@@ -56,6 +57,11 @@ async function aspect() {
 
 async function node() {
   fromBundle('node', await exec(process.execPath, ['build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
+async function docs() {
+  const r = await exec(process.execPath, ['scripts/docs.mjs', '--check']);
+  results.push({ name: 'docs', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'docs/options.md is out of date (npm run docs)' });
 }
 
 async function tfjs() {
@@ -171,7 +177,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, node, tfjs, deno, bun, chromium, workerd, demo };
+const runners = { 'as-pect': aspect, docs, node, tfjs, deno, bun, chromium, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
