@@ -3,6 +3,7 @@
 // tsc writes the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { readFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +29,8 @@ const wasm = (mode) => ({
   setup(b) {
     b.onResolve({ filter: /\/stepsize\.wasm$/ }, () =>
       mode === 'external' ? { path: './stepsize.wasm', external: true } : { path: wasmPath, namespace: 'wasm-bytes' });
-    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: readFileSync(wasmPath), loader: 'binary' }));
+    // the inline entries carry the wasm gzipped (src/inline.ts inflates it)
+    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: gzipSync(readFileSync(wasmPath), { level: 9 }), loader: 'binary' }));
   },
 });
 // The three shipped ESM entries and the IIFE are minified: they are what ends up in users' bundles.
