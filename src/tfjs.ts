@@ -6,8 +6,10 @@
 //
 // The model's trainable variables are packed into the optimizer's flat layout on the first
 // step (one tensor per variable, in the order tfjs reports their gradients). Every step copies
-// the gradients in and the new values back into the variables (one copy each way: tfjs owns
-// its variables' storage). Closure rules (gala) get their extra gradients from tfjs's own
+// the gradients in. The new values need no copy on the cpu backend: each variable's storage is
+// pointed at its slice of the optimizer's params (WASM memory never grows, so the views stay
+// valid), and the variables follow every step and every probe point. On other backends (or
+// with zeroCopy: false) they are copied back with variable.assign, one copy per step. Closure rules (gala) get their extra gradients from tfjs's own
 // gradient function on the same loss function, so 'same' evaluations are exact; 'fresh' and
 // 'repeat' (secant, glyder) need another minibatch, which only the caller has: pass
 // `freshBatch`, which draws a new minibatch and returns the loss function on it. tfjs-core is a peer
@@ -22,6 +24,8 @@ const fail = (code: 'E_OPTION' | 'E_STATE', message: string): never => { throw n
 export interface TfOptions extends Record<string, unknown> {
   /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
   freshBatch?: () => () => Scalar;
+  /** Share the variables' storage with the optimizer where the backend allows it (cpu). Default true. */
+  zeroCopy?: boolean;
 }
 
 export class StepsizeOptimizer extends Optimizer {
@@ -29,14 +33,17 @@ export class StepsizeOptimizer extends Optimizer {
   readonly options: Record<string, unknown>;
   #ss: Stepsize;
   #opt: StepsizeCore | null = null;
-  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[] }[] = [];
+  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[]; dataId?: object; view?: Float32Array }[] = [];
+  #linked = false;
+  #allowLink: boolean;
   #fresh?: () => () => Scalar;
   #lastFresh: (() => Scalar) | null = null;
 
   /** `options`: create()'s options without size/tensors (rule, base, lr, the rule's own ones). */
   constructor(ss: Stepsize, options: TfOptions = {}) {
     super();
-    const { freshBatch, ...rest } = options;
+    const { freshBatch, zeroCopy, ...rest } = options;
+    this.#allowLink = zeroCopy !== false;
     if ('size' in rest || 'tensors' in rest || 'params' in rest) {
       fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
     }
@@ -47,6 +54,56 @@ export class StepsizeOptimizer extends Optimizer {
 
   /** The stepsize optimizer underneath (after the first step): lr, stats, save(). */
   get core(): StepsizeCore | null { return this.#opt; }
+  /** Whether the variables share the optimizer's memory (no copy back per step). */
+  get zeroCopy(): boolean { return this.#linked; }
+
+  /** The cpu backend's record of a variable's data (values is a plain Float32Array there). */
+  #record(v: { variable: Variable }): { values: unknown } | undefined {
+    const e = engine() as unknown as { backendName: string; backend: { data?: { get(id: object): { values: unknown } | undefined } } };
+    if (e.backendName !== 'cpu' || typeof e.backend?.data?.get !== 'function') return undefined;
+    return e.backend.data.get(v.variable.dataId as object);
+  }
+
+  /**
+   * Points every variable's storage at its slice of params, when the backend allows it for all.
+   * Each variable first gets a data record of its own (tfjs shares records between a variable
+   * and the tensor it was made from, or clones of it), so no other tensor sees the optimizer's
+   * memory.
+   */
+  #link(): void {
+    if (!this.#allowLink || !this.#vars.every((v) => this.#record(v))) return;
+    const params = this.#opt!.params;
+    for (const v of this.#vars) {
+      const own = tensor(params.slice(v.offset, v.offset + v.size), v.shape, 'float32');
+      v.variable.assign(own);
+      own.dispose();
+      const rec = this.#record(v) as { values: unknown; refCount?: number } | undefined;
+      if (!rec || !(rec.values instanceof Float32Array) || rec.values.length !== v.size || (rec.refCount ?? 1) !== 1) return this.#unlink();
+      v.view = params.subarray(v.offset, v.offset + v.size);
+      rec.values = v.view;
+      v.dataId = v.variable.dataId as object;
+    }
+    this.#linked = true;
+  }
+
+  /** Gives linked variables their own copy of their values again. */
+  #unlink(): void {
+    for (const v of this.#vars) {
+      const rec = this.#record(v);
+      if (v.view && rec && rec.values === v.view) rec.values = Float32Array.from(v.view);
+      v.view = undefined;
+    }
+    this.#linked = false;
+  }
+
+  /** Before a step: a variable assigned by someone else (setWeights, assign) is read back and relinked. */
+  #resync(): void {
+    if (!this.#linked) return;
+    if (this.#vars.every((v) => v.variable.dataId === v.dataId && this.#record(v)?.values === v.view)) return;
+    for (const v of this.#vars) this.#opt!.params.set(v.variable.dataSync() as Float32Array, v.offset);
+    this.#unlink();
+    this.#link();
+  }
 
   #layout(names: string[]): void {
     if (this.#opt) {
@@ -70,6 +127,7 @@ export class StepsizeOptimizer extends Optimizer {
     const opt = this.#ss.create({ ...this.options, tensors } as never);
     for (const v of this.#vars) opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
     this.#opt = opt;
+    this.#link();
   }
 
   #copyGrads(grads: NamedTensorMap, into: Float32Array): void {
@@ -81,6 +139,7 @@ export class StepsizeOptimizer extends Optimizer {
   }
 
   #writeBack(from: Float32Array): void {
+    if (this.#linked) return; // the variables read the optimizer's memory
     for (const v of this.#vars) v.variable.assign(tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32'));
   }
 
@@ -100,6 +159,7 @@ export class StepsizeOptimizer extends Optimizer {
     const { value, grads } = this.computeGradients(f, varList);
     const names = Object.keys(grads);
     this.#layout(names);
+    this.#resync();
     const opt = this.#opt!;
     this.#copyGrads(grads, opt.grads);
     for (const t of Object.values(grads)) t.dispose();
@@ -127,6 +187,7 @@ export class StepsizeOptimizer extends Optimizer {
       ? Object.fromEntries(variableGradients.map((t) => [t.name, t.tensor]))
       : variableGradients;
     this.#layout(Object.keys(grads));
+    this.#resync();
     const opt = this.#opt!;
     if (['gala', 'secant', 'glyder', 'c2min', 'p2min'].includes(opt.config.rule as string)) {
       fail('E_OPTION', `rule '${opt.config.rule}' needs the loss function (extra gradients or the loss): use optimizer.minimize(f)`);
@@ -140,6 +201,7 @@ export class StepsizeOptimizer extends Optimizer {
   override getConfig(): Record<string, never> { return { ...(this.options as Record<string, never>) }; }
 
   override dispose(): void {
+    this.#unlink(); // the variables may outlive the optimizer: their own storage back
     this.#opt?.dispose();
     this.#opt = null;
     super.dispose();
