@@ -12,5 +12,5 @@ const worker :Workerd.Worker = (
     (name = "workerd.js", esModule = embed "workerd.js"),
     (name = "stepsize.wasm", wasm = embed "../stepsize.wasm"),
   ],
-  compatibilityDate = "2026-11-01",
+  compatibilityDate = "2026-10-20",
 );
