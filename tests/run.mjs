@@ -4,6 +4,7 @@
 //   deno      the same bundle (Deno from its npm package)
 //   bun       the same bundle (Bun from its npm package)
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+//   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
 //   demo      the live demo page in Chromium: trains 200 steps, checks the loss and the plots,
@@ -62,6 +63,18 @@ async function node() {
 async function docs() {
   const r = await exec(process.execPath, ['scripts/docs.mjs', '--check']);
   results.push({ name: 'docs', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'docs/options.md is out of date (npm run docs)' });
+}
+
+/** package.json's conditional exports: each condition resolves 'stepsize' to the right entry. */
+async function exportsMap() {
+  const expect = { workerd: 'edge.js', worker: 'edge.js', 'edge-light': 'edge.js', browser: 'index.js', deno: 'index.js', bun: 'index.js', node: 'index.js' };
+  let passed = 0, failed = 0, note;
+  for (const [cond, file] of Object.entries(expect)) {
+    const r = await exec(process.execPath, [`--conditions=${cond}`, '--input-type=module', '-e', "console.log('RESOLVED', import.meta.resolve('stepsize'))"]);
+    const got = /RESOLVED (\S+)/.exec(r.out)?.[1] ?? '';
+    if (got.endsWith(`/build/${file}`)) passed++; else { failed++; note = `condition ${cond} resolved to ${got}`; }
+  }
+  results.push({ name: 'exports', passed, failed, note });
 }
 
 async function tfjs() {
@@ -177,7 +190,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, docs, node, tfjs, deno, bun, chromium, workerd, demo };
+const runners = { 'as-pect': aspect, docs, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
