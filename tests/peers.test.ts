@@ -151,5 +151,21 @@ beh('a zero first gradient leaves D-Adaptation SGD waiting, not dividing by zero
   assert.ok(opt.params.every((v) => Number.isFinite(v) && v < 1));
 });
 
+beh('a NaN or infinite gradient changes nothing (thrown, or counted with nonFinite: skip)', async () => {
+  const ss = await stepsize();
+  for (const cfg of [{ rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'adamw' }, { rule: 'prodigy', base: 'adam' }, { rule: 'dog', base: 'sgd' }]) {
+    const opt = ss.create({ size: 21, params: Array.from({ length: 21 }, (_, i) => i / 7 - 1), ...cfg } as any);
+    for (let t = 0; t < 5; t++) { for (let i = 0; i < 21; i++) opt.grads[i] = opt.params[i] - 0.5; opt.step(); }
+    const before = opt.save();
+    opt.grads[20] = NaN;
+    throwsCode(() => opt.step(), 'E_GRADIENT', /NaN/);
+    opt.grads[20] = Infinity;
+    throwsCode(() => opt.step(), 'E_GRADIENT', /NaN/);
+    assert.equal(opt.save(), before, `${cfg.rule}/${cfg.base}: state untouched`);
+    const skip = ss.restore(before);
+    assert.is(skip.stats.step, 5);
+  }
+});
+
 traj.run();
 beh.run();
