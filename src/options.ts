@@ -53,11 +53,11 @@ export interface RuleOptions {
   alignment?: 'same-batch' | 'direction';
   /** gala: regularizer centred on lr, (δ/2)(η − lr)², rather than (δ/2)η². Default true. */
   centred?: boolean;
-  /** secant: the closed form of η from the secant pair. Default 'damped' (see docs/rules/secant.md). */
+  /** secant: the closed form of η from the secant pair. Default 'damped' ('ridge' for base sign; see docs/rules/secant.md). */
   formula?: 'damped' | 'ridge' | 'bb1' | 'bb2';
   /** secant: 3 (the caller's gradient plus two on a fresh batch) or 2 (the fresh-batch gradient is g). Default 3. */
   evaluations?: 2 | 3;
-  /** secant: the probe displacement s: 'gradient' (g) or 'sign' (sign(g)). Default 'gradient'. */
+  /** secant: the probe displacement s: 'gradient' (g) or 'sign' (sign(g)). Default 'gradient' ('sign' for base sign). */
   probe?: 'gradient' | 'sign';
   /** secant: c in the look-ahead point x + c·s. Default 1. */
   probeScale?: number;
@@ -208,9 +208,11 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   secant: {
     bases: ['sgd', 'momentum', 'sign'], needsClosure: true,
     options: {
-      formula: { def: 'damped', choices: ['damped', 'ridge', 'bb1', 'bb2'] },
+      // sign base: s = sign(g) with the ridge form (spec §7 asks to test {g, sign(g)} × {F3, F4}:
+      // the damped form gives η = O(1), a ±1 step per coordinate; docs/rules/secant.md has the numbers)
+      formula: { def: (b) => (b === 'sign' ? 'ridge' : 'damped'), choices: ['damped', 'ridge', 'bb1', 'bb2'] },
       evaluations: { def: 3, check: { allowed: '2 or 3', ok: (v) => v === 2 || v === 3 } },
-      probe: { def: 'gradient', choices: ['gradient', 'sign'] },
+      probe: { def: (b) => (b === 'sign' ? 'sign' : 'gradient'), choices: ['gradient', 'sign'] },
       probeScale: { def: 1, check: positive },
     },
   },
