@@ -200,17 +200,32 @@ export class Optimizer {
     const rule = this.config.rule;
     if (typeof closure !== 'function') fail('E_OPTION', `stepSync() takes a closure; got ${typeof closure}`);
     if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    for (const { view, batch } of this.#evaluations(x)) {
+      const r = closure(this.#params, view, { batch }) as unknown;
+      if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+        fail('E_OPTION', 'stepSync() needs a closure that returns the loss synchronously; for an async one, await step(closure)');
+      }
+    }
+    this.#apply(x, 0, 0);
+  }
+
+  /**
+   * The gradient evaluations the next step needs, one at a time: params are at the evaluation
+   * point while the consumer holds an item, and put back exactly when it moves on or leaves
+   * the loop (also by a throw, which ends the generator through its finally blocks). The
+   * optimizer is busy meanwhile. Both closure steps, sync and async, iterate this.
+   */
+  *#evaluations(x: Exports): Generator<{ batch: Request['batch']; view: Float32Array }> {
     this.#busy = true;
     try {
       const count = x.probes();
       for (let k = 0; k < count; k++) {
-        const { batch, view } = this.#request(x, k);
+        const id = x.probeBatch(k);
+        const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
+        const view = new Float32Array(x.memory.buffer, x.probeGrads(k), this.size);
         x.probeEnter(k);
         try {
-          const r = closure(this.#params, view, { batch }) as unknown;
-          if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-            fail('E_OPTION', 'stepSync() needs a closure that returns the loss synchronously; for an async one, await step(closure)');
-          }
+          yield { batch, view };
         } finally {
           x.probeLeave(k);
         }
@@ -218,13 +233,6 @@ export class Optimizer {
     } finally {
       this.#busy = false;
     }
-    this.#apply(x, 0, 0);
-  }
-
-  #request(x: Exports, k: number): { batch: Request['batch']; view: Float32Array } {
-    const id = x.probeBatch(k);
-    const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
-    return { batch, view: new Float32Array(x.memory.buffer, x.probeGrads(k), this.size) };
   }
 
   /**
@@ -233,21 +241,7 @@ export class Optimizer {
    * closure writes into a scratch view, so opt.grads keeps the caller's gradient.
    */
   async #closureStep(x: Exports, closure: Closure): Promise<void> {
-    this.#busy = true;
-    try {
-      const count = x.probes();
-      for (let k = 0; k < count; k++) {
-        const { batch, view } = this.#request(x, k);
-        x.probeEnter(k);
-        try {
-          await closure(this.#params, view, { batch });
-        } finally {
-          x.probeLeave(k);
-        }
-      }
-    } finally {
-      this.#busy = false;
-    }
+    for (const { view, batch } of this.#evaluations(x)) await closure(this.#params, view, { batch });
     this.#apply(x, 0, 0);
   }
 
