@@ -12,8 +12,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, rng, uniform, throwsCode } from './util.js';
-import { RefDadapt, RefProdigy, RefDog } from './ref-peers.js';
-import type { RefRule } from './ref-rules.js';
+import { RefDog } from './ref-peers.js';
+import { refFor } from './ref-rules.js';
 import { Tracker } from './compare.js';
 import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
 
@@ -33,12 +33,6 @@ const CONFIGS: Record<string, unknown>[] = [
 ];
 const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
 const label = (c: Record<string, unknown>) => JSON.stringify(c).replace(/"/g, '');
-
-function refFor(cfg: Record<string, any>, x0: ArrayLike<number>): RefRule {
-  if (cfg.rule === 'dadapt') return new RefDadapt(cfg as any, x0);
-  if (cfg.rule === 'prodigy') return new RefProdigy(cfg as any, x0);
-  return new RefDog(cfg as any, x0);
-}
 
 const traj = suite('peers: 300-step trajectories vs float64 reference');
 for (const cfg of CONFIGS) {

@@ -1,6 +1,8 @@
 // Plain float64 references of the learning-rate rules, written from docs/rules/<id>.md
 // (not from the kernels): arrays of numbers, one loop per formula.
 
+import { RefDadapt, RefProdigy, RefDog } from './ref-peers.js';
+
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -208,6 +210,9 @@ export class RefCsa implements RefRule {
 
 export function refFor(config: Record<string, any>, x0: ArrayLike<number>): RefRule {
   switch (config.rule) {
+    case 'dadapt': return new RefDadapt(config as any, x0);
+    case 'prodigy': return new RefProdigy(config as any, x0);
+    case 'dog': return new RefDog(config as any, x0);
     case 'c2min': return new RefC2min(config as any, x0);
     case 'p2min': return new RefP2min(config as any, x0);
     case 'clara': return new RefClara(config as any, x0);
