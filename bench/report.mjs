@@ -66,7 +66,7 @@ function heatmaps(results) {
         const v = avg(c, 'trainLoss');
         if (Number.isFinite(v)) lo = Math.min(lo, v);
         for (const r of c) if (r.curve.loss.length) f0 = Math.max(f0, r.curve.loss[0]);
-        return { value: v, text: Number.isFinite(v) ? (NETS.has(problem) ? `${sci(v)}` : sci(v)) : 'div' };
+        return { value: v, text: sci(v) };
       }));
     }
     const name = `heatmap-${problem}.svg`;
@@ -306,7 +306,7 @@ const diverged = (c) => `${c.filter((r) => r.diverged).length}/${c.length}`;
 function baselineTable(R, problem, steps, batch) {
   const rows = [];
   for (const label of BASELINES) {
-    const runs = R.filter((r) => r.problem === problem && r.method === label && sameSetup(R, r, steps, batch));
+    const runs = R.filter((r) => r.problem === problem && r.method === label && sameSetup(r, steps, batch));
     let best = null;
     for (const v of new Set(runs.map((r) => r.value))) {
       const c = runs.filter((r) => r.value === v);
@@ -321,7 +321,7 @@ function baselineTable(R, problem, steps, batch) {
     `| baseline | best value | train loss | ${NETS.has(problem) ? 'test acc %' : 'final loss'} |`, '|---|---:|---:|---:|', ...rows].join('\n');
 }
 // runs of the same setup: the experiment recorded its steps and batch in the job
-function sameSetup(R, r, steps, batch) { return r.setup ? r.setup.steps === steps && r.setup.batch === batch : true; }
+function sameSetup(r, steps, batch) { return r.setup ? r.setup.steps === steps && r.setup.batch === batch : true; }
 
 function secantPlot(R) {
   const runs = [10, 50, 100, 150].map((b, k) => [b, k, R.find((x) => x.exp === 'secant-bh' && x.method === `A-SGD b_H=${b}` && x.seed === 0)]).filter(([, , r]) => r);
@@ -332,7 +332,7 @@ function secantPlot(R) {
 
 function expPlot(R, exp, problem, name, title) {
   const runs = R.filter((r) => r.exp === exp && r.problem === problem && r.seed === 0);
-  const series = runs.map((r, k) => ({ label: `${r.method}${r.method.includes('GLyDER') || r.method.startsWith('ELRA') ? '' : ` ${lrText(r.value)}`}`, color: PALETTE[k % PALETTE.length], dash: k >= PALETTE.length, xs: r.curve.t.map((t) => (t * r.curve.t.length) / r.curve.t.length), ys: r.curve.loss }));
+  const series = runs.map((r, k) => ({ label: `${r.method}${r.method.includes('GLyDER') || r.method.startsWith('ELRA') ? '' : ` ${lrText(r.value)}`}`, color: PALETTE[k % PALETTE.length], dash: k >= PALETTE.length, xs: r.curve.t, ys: r.curve.loss }));
   const loss = linePlot({ x: 0, y: 0, w: 560, h: 320, title: `${title}: training loss (EMA of minibatch)`, logY: true, series });
   const lr = linePlot({ x: 560, y: 0, w: 560, h: 320, title: 'LR per step', logY: true, series: series.map((s, k) => ({ ...s, ys: runs[k].curve.lr })), legend: false });
   writeFileSync(new URL(`plots/${name}`, dir), svg(1120, 320, `${loss}\n${lr}`));

@@ -58,8 +58,10 @@ const compact = (r) => ({
   ...r,
   curve: r.seed === 0 ? Object.fromEntries(Object.entries(r.curve).map(([k, a]) => [k, a.map(round)])) : { t: [], loss: r.curve.loss.slice(0, 1), lr: [], signal: [] },
 });
-writeFileSync(file, JSON.stringify({ meta, results: results.filter(Boolean).map(compact) }));
+const saved = results.filter(Boolean).map(compact);
+writeFileSync(file, JSON.stringify({ meta, results: saved }));
 console.log(`${jobs.length} runs on ${threads} threads in ${seconds.toFixed(0)} s → ${file.pathname}`);
-if (quick) console.log(robustnessTable(results.filter(Boolean)));
-else report({ meta, results: results.filter(Boolean) });
+if (quick) console.log(robustnessTable(saved));
+// from what was saved, so `node bench/report.mjs` later redraws exactly the same files
+else report({ meta, results: saved });
 if (failed) process.exitCode = 1;

@@ -2,22 +2,13 @@
 // prints its loss curve; then a checkpoint round trip. The model code (loss and gradient)
 // is ordinary user-side JavaScript; the optimizer step runs in stepsize.wasm.
 import { load } from '../build/index.js';
+import { rng } from './problems.mjs';
 
 const ss = await load();
 const BASES = [
   ['sgd', { lr: 0.5 }], ['momentum', { lr: 0.05 }], ['adam', { lr: 0.05 }],
   ['adamw', { lr: 0.05, weightDecay: 1e-3 }], ['sign', { lr: 0.01 }], ['normalized', { lr: 0.05, momentum: 0.9 }],
 ];
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // 1. Binary logistic regression on generated data: 4000 samples, 32 features, minibatch 100.
 const D = 32, S = 4000, B = 100, r = rng(7);
