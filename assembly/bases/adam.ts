@@ -10,6 +10,7 @@
 import { P, G, NPAD, hyper, slot, state } from '../layout';
 import { HP_weightDecay, HP_beta1, HP_beta2, HP_eps, S_step } from '../ids';
 import { finiteAfter, sum4 } from '../simd';
+import { powi } from '../math';
 
 // @ts-ignore: decorator
 @inline function one(p: usize, g: usize, m: usize, v: usize, vwd: v128, vb1: v128, vk1: v128,
@@ -43,7 +44,7 @@ import { finiteAfter, sum4 } from '../simd';
 @inline function run(lr: f64, c: f64, mode: i32): bool {
   const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), wd = hyper(HP_weightDecay);
   const t = state(S_step); // already counts this step
-  const bc1 = 1 - Math.pow(b1, t), sbc2 = Math.sqrt(1 - Math.pow(b2, t));
+  const bc1 = 1 - powi(b1, t), sbc2 = Math.sqrt(1 - powi(b2, t));
   // with L2, ge = c·g + wd·p = c·(g + (wd/c)·p): c moves into k1 = (1−β1)·c and k2 = (1−β2)·c²
   const vb1 = f32x4.splat(<f32>b1), vk1 = f32x4.splat(<f32>((1 - b1) * c));
   const vb2 = f32x4.splat(<f32>b2), vk2 = f32x4.splat(<f32>((1 - b2) * c * c));

@@ -17,6 +17,7 @@ import {
 } from '../ids';
 import { normSq, sum4, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
+import { powi, exp } from '../math';
 
 /** η clamped to [lo, hi] (0 for either: no bound), spec §7's optional safeguard. */
 export function bound(eta: f64, lo: f64, hi: f64): f64 {
@@ -105,7 +106,7 @@ export function claraStep(base: i32): i32 {
     const vwd = f32x4.splat(<f32>hyper(HP_weightDecay));
     const vb1 = f32x4.splat(<f32>b1), v1b1 = f32x4.splat(<f32>(1 - b1));
     const vb2 = f32x4.splat(<f32>b2), v1b2 = f32x4.splat(<f32>(1 - b2));
-    const vib1 = f32x4.splat(<f32>(1 / (1 - Math.pow(b1, t)))), virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2, t))));
+    const vib1 = f32x4.splat(<f32>(1 / (1 - powi(b1, t)))), virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - powi(b2, t))));
     const veps = f32x4.splat(<f32>hyper(HP_eps));
     const m = slot(0), v = slot(1), a = scratch(0);
     // pass 1: the direction and its norm (and ‖g‖² for stats); m, v are not written yet
@@ -156,7 +157,7 @@ export function claraStep(base: i32): i32 {
   // p averages unit vectors and cannot overflow: a non-finite sum means a non-finite parameter
   if (!isFinite(sp)) return finish(eta, false);
   ratio = sp / mu;
-  const next = bound(eta * Math.exp(damping * (ratio - 1)), hyper(HP_clara_etaMin), hyper(HP_clara_etaMax));
+  const next = bound(eta * exp(damping * (ratio - 1)), hyper(HP_clara_etaMin), hyper(HP_clara_etaMax));
   setState(S_clara_eta, next);
   setStat(T_clara_pathNormSq, sp); setStat(T_clara_pathRatio, ratio); setStat(T_clara_reference, mu);
   setStat(T_clara_dirNorm, dnorm); setStat(T_clara_nextLr, next);

@@ -17,6 +17,7 @@ import {
 import { dotNorms, sum0, sum1, sum2, sum4, finiteAfter } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
+import { powi, exp } from '../math';
 import { bound } from './clara';
 
 // p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
@@ -53,9 +54,9 @@ export function csaStep(base: i32): i32 {
   const norm = Math.sqrt(gg), r = norm > 1e-6 ? 1 / norm : 0;
   // ‖(1−c)p + c·r·g‖², expanded: the new path is not materialized before the LR is needed
   const sp = Math.max(0, (1 - c) * (1 - c) * pp + 2 * c * (1 - c) * r * gp + c * c * r * r * gg);
-  const t = state(S_step) + 1, mu = c / (2 - c), mut = mu * (1 - Math.pow(1 - c, 2 * t));
+  const t = state(S_step) + 1, mu = c / (2 - c), mut = mu * (1 - powi(1 - c, 2 * t));
   const prev = state(S_step) == 0 ? hyper(HP_lr) : state(S_csa_eta);
-  const eta = bound(prev * Math.exp((damping / mu) * (sp - mut)), hyper(HP_csa_etaMin), hyper(HP_csa_etaMax));
+  const eta = bound(prev * exp((damping / mu) * (sp - mut)), hyper(HP_csa_etaMin), hyper(HP_csa_etaMax));
   const vc1 = f32x4.splat(<f32>(1 - c)), vcr = f32x4.splat(<f32>(c * r)), veta = f32x4.splat(<f32>eta);
   countStep();
   let finite: bool;

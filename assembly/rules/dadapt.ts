@@ -24,6 +24,7 @@ import {
 } from '../ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
+import { powi } from '../math';
 
 let sumA: f64 = 0, sumB: f64 = 0;
 
@@ -109,7 +110,7 @@ export function dadaptStep(base: i32): i32 {
   let eta: f64, dHat: f64, sNorm: f64, finite: bool;
   if (base == BASE_adam || base == BASE_adamw) {
     const t = k + 1, b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2);
-    const B = hyper(HP_dadapt_biasCorrection) != 0 ? Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)) : 1;
+    const B = hyper(HP_dadapt_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
     eta = D * lr * B;
     countStep();
     finite = adamPass(eta, c, base == BASE_adamw);

@@ -21,6 +21,7 @@ import {
 } from '../ids';
 import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
+import { powi } from '../math';
 
 const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ
 
@@ -48,7 +49,7 @@ function constants(): void {
   nesterov = hyper(HP_nesterov) != 0;
   vb1 = f32x4.splat(<f32>b1); v1b1 = f32x4.splat(<f32>(1 - b1));
   vb2 = f32x4.splat(<f32>b2); v1b2 = f32x4.splat(<f32>(1 - b2));
-  vib1 = f32x4.splat(<f32>(1 / (1 - Math.pow(b1, t)))); virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - Math.pow(b2, t))));
+  vib1 = f32x4.splat(<f32>(1 / (1 - powi(b1, t)))); virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - powi(b2, t))));
   veps = f32x4.splat(<f32>hyper(HP_eps));
 }
 
@@ -213,7 +214,7 @@ export function glyderStep(base: i32): i32 {
   const beta = hyper(HP_glyder_smoothing), gamma = hyper(HP_glyder_curvatureDecay);
   const t = state(S_step) + 1;
   const N = beta * state(S_glyder_N) + (1 - beta) * p, Q = beta * state(S_glyder_Q) + (1 - beta) * sq;
-  const corr = 1 - Math.pow(beta, t), nh = N / corr, qh = Q / corr;
+  const corr = 1 - powi(beta, t), nh = N / corr, qh = Q / corr;
   let L = state(S_glyder_L);
   if (isFinite(ell)) L = state(S_glyder_started) != 0 ? Math.max(Math.max(ell, 0), gamma * L) : Math.max(ell, 0);
   const q = sq; // (the commit pass below reuses the sums)

@@ -14,6 +14,7 @@ import {
 import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { below, leak } from './c2min';
+import { powf } from '../math';
 
 const D0: f64 = 855000, E0: f64 = 500000;
 const ALPHA_MIN: f64 = 1e-8, ALPHA_MAX: f64 = 1e6;
@@ -136,7 +137,8 @@ export function p2minStep(loss: f64): i32 {
     else if (N <= SMALL_N) next = alpha / h;     // the exact secant (BB1) step
     else {
       // networks: overshoot the parabola by up to ~11% while the loss is high
-      const r = Math.pow(Math.abs(B) * Math.pow(2.35 / Math.max(Math.abs(state(S_p2min_finit)), 1e-30), 2), 0.8);
+      const k = 2.35 / Math.max(Math.abs(state(S_p2min_finit)), 1e-30);
+      const r = powf(Math.abs(B) * k * k, 0.8);
       next = alpha / (h * (1 - 0.14 * Math.min(0.7, Math.max(0, r))));
     }
     next = clampAlpha(next);

@@ -20,6 +20,7 @@ import {
 } from '../ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
+import { powi } from '../math';
 
 const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 
@@ -77,7 +78,7 @@ export function prodigyStep(base: i32): i32 {
   const decoupled = base == BASE_adamw, wd = hyper(HP_weightDecay);
   if (first) copy(slot(X0), X, NPAD);
   const D = first ? d0 : state(S_prodigy_D), Dmax0 = first ? d0 : state(S_prodigy_Dmax);
-  const B = hyper(HP_prodigy_biasCorrection) != 0 ? Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)) : 1;
+  const B = hyper(HP_prodigy_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
   const eta = D * hyper(HP_lr) * B;
   const sk = (D / d0) * (hyper(HP_prodigy_safeguardWarmup) != 0 ? D : eta);
   statePass(c, decoupled ? 0 : wd, D, sk);
