@@ -25,8 +25,9 @@ import { dogStep, dogAverage } from './rules/dog';
 import { allFinite, hash64 } from './simd';
 import { scratch } from './layout';
 
-export * from './ids';
-export { MAGIC, FORMAT, HEADER_BYTES, H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS, bytesNeeded } from './layout';
+// The ids and layout constants are not exported: the build reads them from assembly/tables.ts
+// and bakes them into the loader (scripts/build.mjs).
+export { bytesNeeded } from './layout';
 
 /**
  * Saved state slots a rule adds to its base's, or -1 when the rule does not drive that base.

@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { readFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +14,17 @@ const bin = (name) => `${root}node_modules/.bin/${name}`;
 rmSync(`${root}build`, { recursive: true, force: true });
 mkdirSync(`${root}build`, { recursive: true });
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+// The ids and layout constants: compiled from assembly/tables.ts, read here, and baked into
+// the JS entries (define STEPSIZE_TABLES). stepsize.wasm gets their fingerprint as a custom
+// section, which the loader checks, so a loader never drives a wasm built with other ids.
+run(bin('asc'), ['assembly/tables.ts', '--target', 'tables']);
+const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
+rmSync(`${root}build/tables.wasm`);
+const tables = JSON.stringify(packTables(Object.entries(tableGlobals)
+  .filter(([k, v]) => v instanceof WebAssembly.Global && !/^S_.+_/.test(k)) // (a rule's own state slots stay in WASM)
+  .map(([k, v]) => [k, Number(v.value)])));
+const fingerprint = fnv1a(tables);
+appendCustomSection(`${root}build/stepsize.wasm`, 'stepsize', fingerprint);
 // the reproduction problems (bench/, not part of the package)
 run(bin('asc'), ['bench/assembly/problems.ts', '--target', 'problems']);
 const wasmPath = `${root}build/stepsize.wasm`;
@@ -23,6 +34,7 @@ const wasmPath = `${root}build/stepsize.wasm`;
 const common = {
   bundle: true, format: 'esm', platform: 'neutral', target: ['es2022', 'node20'],
   external: ['node:*'], absWorkingDir: root, logLevel: 'warning', legalComments: 'none',
+  define: { STEPSIZE_TABLES: tables, STEPSIZE_FINGERPRINT: JSON.stringify(fingerprint) },
 };
 const wasm = (mode) => ({
   name: `wasm-${mode}`,
@@ -75,4 +87,37 @@ packMnist(`${root}build/demo`);
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js', 'stepsize.iife.js']) {
   console.log(`build/${f.padEnd(14)} ${statSync(`${root}build/${f}`).size} bytes`);
+}
+
+/** FNV-1a (32-bit) of a string's UTF-16 code units, as 8 hex digits. */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Appends a custom section (name, UTF-8 text payload) to a wasm file. */
+function appendCustomSection(path, name, text) {
+  const leb = (n) => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
+  const nameBytes = Buffer.from(name), payload = Buffer.from(text);
+  const body = Buffer.concat([Buffer.from(leb(nameBytes.length)), nameBytes, payload]);
+  writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from([0, ...leb(body.length)]), body]));
+}
+
+/**
+ * The tables as one short string (src/wasm.ts unpacks it): runs of names sharing a prefix
+ * and numbered consecutively, as `prefix start name,name,…` joined by ';'
+ * ("HP_clara_ 16 c,damping,unitStep,etaMin,etaMax").
+ */
+function packTables(entries) {
+  const runs = [];
+  for (const [name, id] of entries) {
+    const cut = /^(BASE|RULE|BATCH|HP|S|T)_/.test(name) ? name.lastIndexOf('_') + 1 : 0;
+    const prefix = name.slice(0, cut), last = runs.at(-1);
+    if (last && last.prefix === prefix && last.start + last.names.length === id) last.names.push(name.slice(cut));
+    else runs.push({ prefix, start: id, names: [name.slice(cut)] });
+  }
+  const packed = runs.map((r) => `${r.prefix} ${r.start} ${r.names.join(',')}`).join(';');
+  if (/[ ;,]/.test(entries.map(([n]) => n).join(''))) throw new Error('a table name contains a separator');
+  return packed;
 }

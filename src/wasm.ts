@@ -1,5 +1,6 @@
-// The raw exports of stepsize.wasm and the name tables read from them. The ids are
-// defined once, in assembly/ids.ts; this file only reads them.
+// The raw exports of stepsize.wasm and the name tables. The ids are defined once, in
+// assembly/ids.ts; the build bakes them in here.
+import { fail } from './errors.js';
 
 export interface Exports {
   memory: WebAssembly.Memory;
@@ -24,7 +25,6 @@ export interface Exports {
   paramsHash(): bigint;
   stateFinite(): number;
   checkImage(base: number, rule: number, n: number, metaBytes: number): number;
-  [global: string]: unknown;
 }
 
 export interface Tables {
@@ -38,32 +38,42 @@ export interface Tables {
   consts: Map<string, number>;
 }
 
-function prefixed(exports: Record<string, unknown>, prefix: string): Map<string, number> {
+// Baked in by the build (scripts/build.mjs) from assembly/tables.ts: every id and layout
+// constant by its name, and their fingerprint, which stepsize.wasm carries too.
+// The tables come packed (scripts/build.mjs, packTables): `prefix start name,name,…` runs of
+// consecutive ids, joined by ';'.
+declare const STEPSIZE_TABLES: string;
+declare const STEPSIZE_FINGERPRINT: string;
+
+function prefixed(prefix: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [name, value] of Object.entries(exports)) {
-    if (name.startsWith(prefix) && value instanceof WebAssembly.Global) {
-      out.set(name.slice(prefix.length), Number(value.value));
-    }
+  for (const run of STEPSIZE_TABLES.split(';')) {
+    const [full, start, names] = run.split(' ');
+    if (!full.startsWith(prefix)) continue;
+    names.split(',').forEach((name, i) => out.set(full.slice(prefix.length) + name, +start + i));
   }
   return out;
 }
 
+/** The name tables, after checking that the module is the stepsize.wasm this loader was built with. */
 export function readTables(module: WebAssembly.Module): Tables {
-  const exports = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
-  const consts = new Map<string, number>();
-  for (const name of ['MAGIC', 'FORMAT', 'HEADER_BYTES', 'H_HYPER', 'H_STATE', 'H_STATS', 'NHYPER', 'NSTATE', 'NSTATS', 'OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS']) {
-    const g = exports[name];
-    if (!(g instanceof WebAssembly.Global)) throw new Error(`stepsize.wasm lacks the export ${name}`);
-    consts.set(name, Number(g.value));
+  const section = WebAssembly.Module.customSections(module, 'stepsize')[0];
+  const ids = section ? new TextDecoder().decode(section) : undefined;
+  if (ids !== STEPSIZE_FINGERPRINT) {
+    fail('E_LOAD', ids === undefined
+      ? 'this module is not stepsize.wasm (it has no stepsize section)'
+      : `this stepsize.wasm (ids ${ids}) comes from another build than this loader (ids ${STEPSIZE_FINGERPRINT}): load the stepsize.wasm shipped beside it`);
   }
+  const consts = prefixed('');
+  const code = (k: string): [string, number] => [k, consts.get(k)!];
   return {
-    bases: prefixed(exports, 'BASE_'),
-    rules: prefixed(exports, 'RULE_'),
-    hyper: prefixed(exports, 'HP_'),
-    state: prefixed(exports, 'S_'),
-    stats: prefixed(exports, 'T_'),
-    codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS'].map((k) => [k, consts.get(k)!])),
-    batches: prefixed(exports, 'BATCH_'),
+    bases: prefixed('BASE_'),
+    rules: prefixed('RULE_'),
+    hyper: prefixed('HP_'),
+    state: prefixed('S_'),
+    stats: prefixed('T_'),
+    codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS'].map(code)),
+    batches: prefixed('BATCH_'),
     consts,
   };
 }
