@@ -28,6 +28,21 @@ api('load() refuses ambiguous or wrong sources', async () => {
   }
 });
 
+api('load() refuses a module that is not this build\'s stepsize.wasm, and says why', async () => {
+  const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]); // a valid, empty module
+  // the same with a custom section 'stepsize' holding another build's fingerprint
+  const stamped = new Uint8Array([...empty, 0, 17, 8, ...new TextEncoder().encode('stepsize'), ...new TextEncoder().encode('00000000')]);
+  for (const [bytes, why] of [[empty, /not stepsize\.wasm/], [stamped, /ids 00000000\) comes from another build/]] as const) {
+    try {
+      await load({ bytes });
+      assert.unreachable('should throw');
+    } catch (e: any) {
+      assert.is(e.code, 'E_LOAD', e.message);
+      assert.match(e.message, why);
+    }
+  }
+});
+
 api('defaults follow torch.optim', async () => {
   const ss = await stepsize();
   const m = ss.create({ size: 1, base: 'momentum' }).config;
