@@ -81,11 +81,9 @@ export function c2minStep(loss: f64): i32 {
     const alpha = hyper(HP_lr), fixed = hyper(HP_c2min_beta);
     const va = f32x4.splat(<f32>alpha);
     let ok = f32x4.splat(0), x = X, g = G, pp = p, mm = m;
-    while (x < end) {
-      const y0 = first(x, g, pp, mm, va), y1 = first(x + 16, g + 16, pp + 16, mm + 16, va);
-      const y2 = first(x + 32, g + 32, pp + 32, mm + 32, va), y3 = first(x + 48, g + 48, pp + 48, mm + 48, va);
-      ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-      x += 64; g += 64; pp += 64; mm += 64;
+    while (x < end) { // (once: not unrolled)
+      ok = f32x4.add(ok, first(x, g, pp, mm, va));
+      x += 16; g += 16; pp += 16; mm += 16;
     }
     setState(S_c2min_alpha, alpha); setState(S_c2min_q, gg);
     setState(S_c2min_best, loss); setState(S_c2min_F, loss); setState(S_c2min_N, 0);
@@ -103,11 +101,9 @@ export function c2minStep(loss: f64): i32 {
     const k = 2.0 / 3.0 * alpha;
     const vbp = f32x4.splat(<f32>(k * (1 - beta))), vbm = f32x4.splat(<f32>(k * beta));
     let ok = f32x4.splat(0), x = X, pp = p, mm = m;
-    while (x < end) {
-      const y0 = retrace(x, pp, mm, vbp, vbm), y1 = retrace(x + 16, pp + 16, mm + 16, vbp, vbm);
-      const y2 = retrace(x + 32, pp + 32, mm + 32, vbp, vbm), y3 = retrace(x + 48, pp + 48, mm + 48, vbp, vbm);
-      ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-      x += 64; pp += 64; mm += 64;
+    while (x < end) { // (rare: not unrolled)
+      ok = f32x4.add(ok, retrace(x, pp, mm, vbp, vbm));
+      x += 16; pp += 16; mm += 16;
     }
     const next = alpha / 3;
     setState(S_c2min_alpha, next);

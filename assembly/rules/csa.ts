@@ -14,11 +14,11 @@ import {
   BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_step, S_csa_eta,
   T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
 } from '../ids';
-import { dotNorms, sum0, sum1, sum2, sum4, finiteAfter } from '../simd';
+import { dotNorms, sum0, sum1, sum2, finiteAfter } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
-import { powi, exp } from '../math';
 import { bound } from './clara';
+import { powi, exp } from '../math';
 
 // p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
 // @ts-ignore: decorator
@@ -37,9 +37,8 @@ import { bound } from './clara';
   let ok = f32x4.splat(0), x = X, g = G, p = path;
   while (x < end) {
     const y0 = elem(x, g, p, vc1, vcr, veta, sgd), y1 = elem(x + 16, g + 16, p + 16, vc1, vcr, veta, sgd);
-    const y2 = elem(x + 32, g + 32, p + 32, vc1, vcr, veta, sgd), y3 = elem(x + 48, g + 48, p + 48, vc1, vcr, veta, sgd);
-    ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-    x += 64; g += 64; p += 64;
+    ok = f32x4.add(ok, f32x4.add(y0, y1));
+    x += 32; g += 32; p += 32;
   }
   return finiteAfter(ok, X, NPAD);
 }

@@ -109,11 +109,9 @@ export function p2minStep(loss: f64): i32 {
     next = clampAlpha(alpha * m);
     const vk = f32x4.splat(<f32>(alpha - next)), end = X + (<usize>NPAD << 2);
     let ok = f32x4.splat(0), x = X, p = slot(0);
-    while (x < end) {
-      const y0 = back(x, p, vk), y1 = back(x + 16, p + 16, vk);
-      const y2 = back(x + 32, p + 32, vk), y3 = back(x + 48, p + 48, vk);
-      ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-      x += 64; p += 64;
+    while (x < end) { // (rare: not unrolled)
+      ok = f32x4.add(ok, back(x, p, vk));
+      x += 16; p += 16;
     }
     finite = finiteAfter(ok, X, NPAD);
     setState(S_retraces, state(S_retraces) + 1);
