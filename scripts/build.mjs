@@ -3,17 +3,22 @@
 // tsc writes the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
+import { gzip as zopfliGzip } from '@gfx/zopfli';
 import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+let zopfliMemo; // (zopfli below)
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
 rmSync(`${root}build`, { recursive: true, force: true });
 mkdirSync(`${root}build`, { recursive: true });
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+// binaryen's -Oz once more over asc's -O3 output: the same semantics (no fast-math; the kernels
+// measured the same speed), ~6% smaller gzipped, which the inline bundle's budget needs
+run(bin('wasm-opt'), ['build/stepsize.wasm', '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-Oz', '--converge', '-o', 'build/stepsize.wasm']);
 // The ids and layout constants: compiled from assembly/tables.ts, read here, and baked into
 // the JS entries (define STEPSIZE_TABLES). stepsize.wasm gets their fingerprint as a custom
 // section, which the loader checks, so a loader never drives a wasm built with other ids.
@@ -41,8 +46,8 @@ const wasm = (mode) => ({
   setup(b) {
     b.onResolve({ filter: /\/stepsize\.wasm$/ }, () =>
       mode === 'external' ? { path: './stepsize.wasm', external: true } : { path: wasmPath, namespace: 'wasm-bytes' });
-    // the inline entries carry the wasm gzipped (src/inline.ts inflates it)
-    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: gzipSync(readFileSync(wasmPath), { level: 9 }), loader: 'binary' }));
+    // the inline entries carry the wasm gzipped by zopfli (src/inline.ts inflates it)
+    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, async () => ({ contents: await zopfli(readFileSync(wasmPath)), loader: 'binary' }));
   },
 });
 // The three shipped ESM entries and the IIFE are minified: they are what ends up in users' bundles.
@@ -120,4 +125,11 @@ function packTables(entries) {
   const packed = runs.map((r) => `${r.prefix} ${r.start} ${r.names.join(',')}`).join(';');
   if (/[ ;,]/.test(entries.map(([n]) => n).join(''))) throw new Error('a table name contains a separator');
   return packed;
+}
+
+/** gzip bytes with zopfli (smaller than zlib -9; any gzip reader inflates them). Memoized. */
+function zopfli(bytes) {
+  zopfliMemo ??= new Promise((resolve, reject) =>
+    zopfliGzip(bytes, { numiterations: 15 }, (err, out) => (err ? reject(err) : resolve(Buffer.from(out)))));
+  return zopfliMemo;
 }
