@@ -1,5 +1,6 @@
-// Identifiers shared with the TypeScript side. They are exported as WASM globals, and the
-// loader builds its name tables from the exports, so this file is their only definition.
+// Identifiers shared with the TypeScript side, defined only here. The build compiles them
+// (tables.ts), reads them and bakes them into the loader; stepsize.wasm carries their
+// fingerprint so a loader never drives a module built with other ids (scripts/build.mjs).
 
 // base optimizers
 export const BASE_sgd: i32 = 0;
