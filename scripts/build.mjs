@@ -8,17 +8,17 @@ import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync 
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-let zopfliMemo; // (zopfli below)
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const bin = (name) => `${root}node_modules/.bin/${name}`;
 
 rmSync(`${root}build`, { recursive: true, force: true });
 mkdirSync(`${root}build`, { recursive: true });
+const wasmPath = `${root}build/stepsize.wasm`;
 run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
 // binaryen's -Oz once more over asc's -O3 output: the same semantics (no fast-math; the kernels
 // measured the same speed), ~6% smaller gzipped, which the inline bundle's budget needs
-run(bin('wasm-opt'), ['build/stepsize.wasm', '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
-  '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-Oz', '--converge', '-o', 'build/stepsize.wasm']);
+run(bin('wasm-opt'), [wasmPath, '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-Oz', '--converge', '-o', wasmPath]);
 // The ids and layout constants: compiled from assembly/tables.ts, read here, and baked into
 // the JS entries (define STEPSIZE_TABLES). stepsize.wasm gets their fingerprint as a custom
 // section, which the loader checks, so a loader never drives a wasm built with other ids.
@@ -29,10 +29,11 @@ const tables = JSON.stringify(packTables(Object.entries(tableGlobals)
   .filter(([k, v]) => v instanceof WebAssembly.Global && !/^S_.+_/.test(k)) // (a rule's own state slots stay in WASM)
   .map(([k, v]) => [k, Number(v.value)])));
 const fingerprint = fnv1a(tables);
-appendCustomSection(`${root}build/stepsize.wasm`, 'stepsize', fingerprint);
+appendCustomSection(wasmPath, 'stepsize', fingerprint);
+// what the inline entries embed: the finished module, gzipped by zopfli (src/inline.ts inflates it)
+const wasmGzipped = await zopfli(readFileSync(wasmPath));
 // the reproduction problems (bench/, not part of the package)
 run(bin('asc'), ['bench/assembly/problems.ts', '--target', 'problems']);
-const wasmPath = `${root}build/stepsize.wasm`;
 
 // Target set explicitly: newer esbuild emits Uint8Array.fromBase64 for the binary loader
 // when the target allows it, which Node 20 lacks.
@@ -46,8 +47,7 @@ const wasm = (mode) => ({
   setup(b) {
     b.onResolve({ filter: /\/stepsize\.wasm$/ }, () =>
       mode === 'external' ? { path: './stepsize.wasm', external: true } : { path: wasmPath, namespace: 'wasm-bytes' });
-    // the inline entries carry the wasm gzipped by zopfli (src/inline.ts inflates it)
-    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, async () => ({ contents: await zopfli(readFileSync(wasmPath)), loader: 'binary' }));
+    b.onLoad({ filter: /.*/, namespace: 'wasm-bytes' }, () => ({ contents: wasmGzipped, loader: 'binary' }));
   },
 });
 // The three shipped ESM entries and the IIFE are minified: they are what ends up in users' bundles.
@@ -127,9 +127,8 @@ function packTables(entries) {
   return packed;
 }
 
-/** gzip bytes with zopfli (smaller than zlib -9; any gzip reader inflates them). Memoized. */
+/** gzip bytes with zopfli (smaller than zlib -9; any gzip reader inflates them). */
 function zopfli(bytes) {
-  zopfliMemo ??= new Promise((resolve, reject) =>
+  return new Promise((resolve, reject) =>
     zopfliGzip(bytes, { numiterations: 15 }, (err, out) => (err ? reject(err) : resolve(Buffer.from(out)))));
-  return zopfliMemo;
 }

@@ -4,7 +4,7 @@
 // path and any difference is the kernel's arithmetic, bounded by the reference's budget).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stepsize, rng, uniform, f32 } from './util.js';
+import { stepsize, rng, uniform, f32, label } from './util.js';
 import { RefOptimizer, type RefConfig } from './ref.js';
 
 const SIZES = [0, 1, 3, 4, 5, 17, 1023, 65537];
@@ -26,7 +26,6 @@ const CONFIGS: Record<string, unknown>[] = [
   { base: 'normalized', lr: 0.1, momentum: 0.5, nesterov: true },
 ];
 
-const label = (c: Record<string, unknown>) => JSON.stringify(c).replace(/"/g, '');
 
 const single = suite('bases: one step vs float64 reference, odd sizes');
 for (const cfg of CONFIGS) {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefGala } from './ref-rules.js';
-import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { quadratic, trajectoryProblems } from './problems.js';
 import { Tracker } from './compare.js';
 
 const gala = suite('gala');
@@ -38,7 +38,6 @@ const CONFIGS: Record<string, unknown>[] = [
   { rule: 'gala', base: 'normalized', lr: 1e-2, momentum: 0.5 },
   { rule: 'gala', base: 'adam', lr: 1e-3 },
 ];
-const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
 
 // As in rules.test.ts: the reference gets the kernel's own gradients (g at x_t, h at x_{t−1}),
 // and the LR must agree to 1e-4 relative, the params to 1e-4 of their accumulated movement
@@ -47,7 +46,7 @@ for (const cfg of CONFIGS) {
   gala(`300 steps vs float64 reference: ${JSON.stringify(cfg).replace(/"/g, '')}`, async () => {
     const ss = await stepsize();
     const { skip, ...options } = cfg;
-    for (const prob of PROBLEMS().filter((p) => !skip || !p.name.startsWith(skip as string))) {
+    for (const prob of trajectoryProblems().filter((p) => !skip || !p.name.startsWith(skip as string))) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
       const ref = new RefGala(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode } from './util.js';
 import { RefGlyder } from './ref-rules.js';
-import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { trajectoryProblems } from './problems.js';
 import { Tracker } from './compare.js';
 
 const gly = suite('glyder');
@@ -30,7 +30,6 @@ const CONFIGS: Record<string, unknown>[] = [
   // sign-base tests budget for), and the sums over d then differ for reasons outside the rule
   { rule: 'glyder', base: 'adam', lr: 0.5, weightDecay: 1e-3, steps: 140 },
 ];
-const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
 
 // As for the other rules (rules.test.ts): identical inputs to kernel and reference. The probe
 // point is an input to the measurement (g^τ was evaluated there), so the reference is given
@@ -39,7 +38,7 @@ for (const cfg of CONFIGS) {
   gly(`trajectories vs float64 reference: ${JSON.stringify(cfg).replace(/"/g, '')}`, async () => {
     const ss = await stepsize();
     const { steps = 300, ...options } = cfg as { steps?: number };
-    for (const prob of PROBLEMS()) {
+    for (const prob of trajectoryProblems()) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
       const ref = new RefGlyder(opt.config as any, x0);

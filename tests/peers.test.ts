@@ -11,11 +11,11 @@
 // over the 300 steps.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stepsize, f32, rng, uniform, throwsCode } from './util.js';
+import { stepsize, f32, rng, uniform, throwsCode, label } from './util.js';
 import { RefDog } from './ref-peers.js';
 import { refFor } from './ref-rules.js';
 import { Tracker } from './compare.js';
-import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { quadratic, trajectoryProblems } from './problems.js';
 
 const CONFIGS: Record<string, unknown>[] = [
   // lr 0.5: at the default 1, η = D/‖g0‖ reaches 2.4 > 2/L on the quadratic and the float64
@@ -31,14 +31,12 @@ const CONFIGS: Record<string, unknown>[] = [
   { rule: 'dog', base: 'sgd' },
   { rule: 'dog', base: 'sgd', weightDecay: 1e-3, averageGamma: 2, repsRel: 1e-4 },
 ];
-const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
-const label = (c: Record<string, unknown>) => JSON.stringify(c).replace(/"/g, '');
 
 const traj = suite('peers: 300-step trajectories vs float64 reference');
 for (const cfg of CONFIGS) {
   traj(label(cfg), async () => {
     const ss = await stepsize();
-    for (const prob of PROBLEMS()) {
+    for (const prob of trajectoryProblems()) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
       const ref = refFor(opt.config, x0);

@@ -13,10 +13,10 @@
 // reached when x moves the same way every step (an LR pinned at a bound), so it is allowed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stepsize, f32 } from './util.js';
+import { stepsize, f32, label } from './util.js';
 import { refFor } from './ref-rules.js';
 import { Tracker } from './compare.js';
-import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { trajectoryProblems } from './problems.js';
 
 const CONFIGS: Record<string, unknown>[] = [
   { rule: 'c2min' },
@@ -30,14 +30,12 @@ const CONFIGS: Record<string, unknown>[] = [
   { rule: 'clara', base: 'sgd', lr: 1e-3, damping: 0.05, etaMax: 3e-3, etaMin: 5e-4 },
   { rule: 'csa', base: 'adam', lr: 1e-3, damping: 0.05 },
 ];
-const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
-const label = (c: Record<string, unknown>) => JSON.stringify(c).replace(/"/g, '');
 
 const traj = suite('rules: 300-step trajectories vs float64 reference');
 for (const cfg of CONFIGS) {
   traj(label(cfg), async () => {
     const ss = await stepsize();
-    for (const prob of PROBLEMS()) {
+    for (const prob of trajectoryProblems()) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
       const ref = refFor(opt.config as any, x0);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, uniform, rng, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefSecant } from './ref-rules.js';
-import { quadratic, rosenbrock, logistic, type Problem } from './problems.js';
+import { trajectoryProblems } from './problems.js';
 import { Tracker } from './compare.js';
 
 const sec = suite('secant');
@@ -34,13 +34,12 @@ const CONFIGS: Record<string, unknown>[] = [
   { rule: 'secant', base: 'momentum', momentum: 0.5 },
   { rule: 'secant', base: 'sign', probe: 'sign', formula: 'ridge', probeScale: 0.01, lr: 1e-3 },
 ];
-const PROBLEMS = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];
 
 // The same comparison as the other rules (rules.test.ts explains the tolerances).
 for (const cfg of CONFIGS) {
   sec(`300 steps vs float64 reference: ${JSON.stringify(cfg).replace(/"/g, '')}`, async () => {
     const ss = await stepsize();
-    for (const prob of PROBLEMS()) {
+    for (const prob of trajectoryProblems()) {
       const x0 = f32(prob.x0);
       const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
       const ref = new RefSecant(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));

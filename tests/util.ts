@@ -40,3 +40,6 @@ export function throwsCode(fn: () => unknown, code: string, pattern?: RegExp): v
   }
   throw new Error(`expected error ${code}, nothing was thrown`);
 }
+
+/** A create() config as a test name: its JSON without quotes. */
+export const label = (c: Record<string, unknown>): string => JSON.stringify(c).replace(/"/g, '');
