@@ -8,6 +8,13 @@
 
 // @ts-ignore: decorator
 @inline export const PAD: u32 = 64;
+
+// The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed) does
+// not unroll the elementwise update loops. Their results are the same bit for bit: only the
+// order of the finiteness accumulator changes, and its verdict is exact either way (see
+// finiteAfter). Reductions keep one fixed order in both builds, since their sums are results.
+// @ts-ignore: decorator
+@inline export const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
 // Results of the last reduction, in f64 (read by the caller right after the call).
 export let sum0: f64 = 0;
 export let sum1: f64 = 0;
@@ -89,9 +96,16 @@ export function normSq(a: usize, n: u32): f64 {
   sum0 = hsum(aaL, aaH); sum1 = hsum(abL, abH); sum2 = hsum(bbL, bbH);
 }
 
+// the size build's one loop for the three forms, the form chosen per block
+// @ts-ignore: decorator
+@noinline function anyDots(a: usize, b: usize, dst: usize, n: u32, copying: bool, diff: bool): void {
+  dots(a, b, dst, n, copying, diff);
+}
+
 /** sum0 = a·a, sum1 = a·b, sum2 = b·b, in one pass. */
 export function dotNorms(a: usize, b: usize, n: u32): void {
-  dots(a, b, 0, n, false, false);
+  if (ROLLED) anyDots(a, b, 0, n, false, false);
+  else dots(a, b, 0, n, false, false);
 }
 
 /**
@@ -99,19 +113,23 @@ export function dotNorms(a: usize, b: usize, n: u32): void {
  * (1 − a·b/b·b, ‖g − h‖) where a ≈ b: forming a·b first would cancel in f32.
  */
 export function diffNorms(a: usize, b: usize, n: u32): void {
-  dots(a, b, 0, n, false, true);
+  if (ROLLED) anyDots(a, b, 0, n, false, true);
+  else dots(a, b, 0, n, false, true);
 }
 
 /** As dotNorms, and copies a into dst in the same pass (e.g. keeping g as next step's g_prev). */
 export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
-  dots(a, b, dst, n, true, false);
+  if (ROLLED) anyDots(a, b, dst, n, true, false);
+  else dots(a, b, dst, n, true, false);
 }
 
 /** Copies n floats (a multiple of PAD) from src to dst with v128 moves. */
 export function copy(dst: usize, src: usize, n: u32): void {
   const end = src + (<usize>n << 2);
   while (src < end) {
-    const x0 = v128.load(src), x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
+    const x0 = v128.load(src);
+    if (ROLLED) { v128.store(dst, x0); src += 16; dst += 16; continue; }
+    const x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
     v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
     src += 64; dst += 64;
   }

@@ -4,7 +4,7 @@
 // `stepsize`). The same trajectory comes out of each.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stepsize, runtimeName } from './util.js';
+import { stepsize, runtimeName, rng, label } from './util.js';
 
 const b = suite('bundles');
 
@@ -42,6 +42,55 @@ b('index.js, inline.js and the IIFE load, step, and agree', async () => {
   const global = await iifeGlobal();
   assert.type(global?.load, 'function', 'the IIFE defines stepsize.load');
   assert.is(await train(await global.load()), expected, 'IIFE');
+});
+
+// The inline entries embed the size build (loops not unrolled, one loop for each base's variants):
+// it must give the speed build's results bit for bit, for every variant of every loop. The
+// whole checkpoint image (params, every state vector, the scalar state and stats) is compared.
+const VARIANTS: Record<string, unknown>[] = [
+  { base: 'sgd' }, { base: 'sgd', weightDecay: 0.01 }, { base: 'momentum' }, { base: 'momentum', nesterov: true, weightDecay: 0.01 },
+  { base: 'adam' }, { base: 'adam', weightDecay: 0.01 }, { base: 'adamw' }, { base: 'sign', momentum: 0.9 },
+  { base: 'sign', momentum: 0.9, nesterov: true }, { base: 'normalized', momentum: 0.5 },
+  { rule: 'c2min' }, { rule: 'c2min', beta: 'adaptive' }, { rule: 'p2min' },
+  { rule: 'clara', base: 'sgd' }, { rule: 'clara', base: 'adam', unitStep: true }, { rule: 'csa', base: 'sgd' }, { rule: 'csa', base: 'adam' },
+  { rule: 'gala', base: 'sgd' }, { rule: 'gala', base: 'momentum' }, { rule: 'gala', base: 'normalized' }, { rule: 'gala', base: 'adam' },
+  { rule: 'secant', base: 'sgd' }, { rule: 'secant', base: 'momentum' }, { rule: 'secant', base: 'sign' },
+  { rule: 'glyder', base: 'sgd' }, { rule: 'glyder', base: 'momentum' }, { rule: 'glyder', base: 'adam' },
+  { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'momentum' }, { rule: 'dadapt', base: 'adam' }, { rule: 'dadapt', base: 'adamw' },
+  { rule: 'prodigy', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' },
+];
+
+async function image(ss: { create: (o: any) => any }, cfg: Record<string, unknown>): Promise<string> {
+  const n = 1093, r = rng(7); // > 1024 floats: the reductions' long blocks and the short ones
+  const opt = ss.create({ size: n, lr: cfg.rule === 'c2min' || cfg.rule === 'p2min' ? 1e-3 : 0.01, ...cfg });
+  for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
+  const noise = Float32Array.from({ length: 40 * n }, () => 0.1 * (2 * r() - 1));
+  let t = 0;
+  const grad = (p: Float32Array, g: Float32Array) => {
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const d = p[i] - 0.25, k = 1 + (i % 7);
+      loss += 0.5 * k * d * d;
+      g[i] = k * d + noise[t * n + i];
+    }
+    return loss;
+  };
+  for (; t < 40; t++) {
+    const loss = grad(opt.params, opt.grads);
+    if (cfg.rule === 'c2min' || cfg.rule === 'p2min') opt.step(loss);
+    else if (['gala', 'secant', 'glyder'].includes(cfg.rule as string)) await opt.step((p: Float32Array, g: Float32Array) => grad(p, g));
+    else opt.step();
+  }
+  const bytes: Uint8Array = opt.save();
+  opt.dispose();
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+b('the inline size build steps bit for bit as stepsize.wasm, every base, rule and loop variant', async () => {
+  const speed = await stepsize();
+  // @ts-ignore: resolved at run time next to the test bundle (build/inline.js)
+  const small = await (await import('../build/inline.js')).load();
+  for (const cfg of VARIANTS) assert.ok((await image(small, cfg)) === (await image(speed, cfg)), label(cfg));
 });
 
 b.run();

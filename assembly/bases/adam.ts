@@ -9,7 +9,7 @@
 //   m ← β1·m + ((1−β1)·c)·g;  v ← β2·v + ((1−β2)·c²)·g²
 import { P, G, NPAD, hyper, slot, state } from '../layout';
 import { HP_weightDecay, HP_beta1, HP_beta2, HP_eps, S_step } from '../ids';
-import { finiteAfter, sum4 } from '../simd';
+import { finiteAfter, sum4, ROLLED } from '../simd';
 import { powi } from '../math';
 
 // @ts-ignore: decorator
@@ -54,6 +54,7 @@ import { powi } from '../math';
   const end = P + (<usize>NPAD << 2);
   while (p < end) {
     const y0 = one(p, g, m, v, vwd, vb1, vk1, vb2, vk2, veps, vstep, mode);
+    if (ROLLED) { ok = f32x4.add(ok, y0); p += 16; g += 16; m += 16; v += 16; continue; }
     const y1 = one(p + 16, g + 16, m + 16, v + 16, vwd, vb1, vk1, vb2, vk2, veps, vstep, mode);
     const y2 = one(p + 32, g + 32, m + 32, v + 32, vwd, vb1, vk1, vb2, vk2, veps, vstep, mode);
     const y3 = one(p + 48, g + 48, m + 48, v + 48, vwd, vb1, vk1, vb2, vk2, veps, vstep, mode);
@@ -63,9 +64,17 @@ import { powi } from '../math';
   return finiteAfter(ok, P, NPAD);
 }
 
+// the size build's one loop for the three forms, the form chosen per vector
+// @ts-ignore: decorator
+@noinline function anyForm(lr: f64, c: f64, mode: i32): bool { return run(lr, c, mode); }
+
 // @ts-ignore: decorator
 @noinline export function adamUpdate(lr: f64, c: f64): bool {
-  return hyper(HP_weightDecay) > 0 ? run(lr, c, L2) : run(lr, c, PLAIN);
+  const l2 = hyper(HP_weightDecay) > 0;
+  if (ROLLED) return anyForm(lr, c, l2 ? L2 : PLAIN);
+  return l2 ? run(lr, c, L2) : run(lr, c, PLAIN);
 }
 // @ts-ignore: decorator
-@noinline export function adamwUpdate(lr: f64, c: f64): bool { return run(lr, c, DECOUPLED); }
+@noinline export function adamwUpdate(lr: f64, c: f64): bool {
+  return ROLLED ? anyForm(lr, c, DECOUPLED) : run(lr, c, DECOUPLED);
+}

@@ -3,7 +3,7 @@
 // The same pass serves `sign` (d → sign(d)) and `normalized` (lr → lr/‖d‖): see those files.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { finiteAfter, sign4, sum4 } from '../simd';
+import { finiteAfter, sign4, sum4, ROLLED } from '../simd';
 
 // @ts-ignore: decorator
 @inline function one(p: usize, g: usize, b: usize, vc: v128, vwd: v128, vmu: v128, vlr: v128, nesterov: bool, signed: bool): v128 {
@@ -26,6 +26,7 @@ import { finiteAfter, sign4, sum4 } from '../simd';
   const end = P + (<usize>NPAD << 2);
   while (p < end) {
     const y0 = one(p, g, b, vc, vwd, vmu, vlr, nesterov, signed);
+    if (ROLLED) { ok = f32x4.add(ok, y0); p += 16; g += 16; b += 16; continue; }
     const y1 = one(p + 16, g + 16, b + 16, vc, vwd, vmu, vlr, nesterov, signed);
     const y2 = one(p + 32, g + 32, b + 32, vc, vwd, vmu, vlr, nesterov, signed);
     const y3 = one(p + 48, g + 48, b + 48, vc, vwd, vmu, vlr, nesterov, signed);
@@ -39,6 +40,7 @@ import { finiteAfter, sign4, sum4 } from '../simd';
 // @ts-ignore: decorator
 @noinline export function bufferedUpdate(lr: f64, c: f64, signed: bool): bool {
   const nes = hyper(HP_nesterov) != 0;
+  if (ROLLED) return run(lr, c, nes, signed); // the size build: one loop, the variant chosen per vector
   if (signed) return nes ? run(lr, c, true, true) : run(lr, c, false, true);
   return nes ? run(lr, c, true, false) : run(lr, c, false, false);
 }

@@ -4,7 +4,7 @@
 // differ only in a constant back into one loop with a per-vector select.
 import { P, G, NPAD, hyper } from '../layout';
 import { HP_weightDecay } from '../ids';
-import { finiteAfter, sum4 } from '../simd';
+import { finiteAfter, sum4, ROLLED } from '../simd';
 
 // @ts-ignore: decorator
 @inline function plain(p: usize, g: usize, lrc: v128): v128 {
@@ -28,14 +28,18 @@ export function sgdUpdate(lr: f64, c: f64): bool {
   const end = P + (<usize>NPAD << 2);
   if (wd > 0) {
     while (p < end) {
-      const y0 = decayed(p, g, lrc, lrwd), y1 = decayed(p + 16, g + 16, lrc, lrwd);
+      const y0 = decayed(p, g, lrc, lrwd);
+      if (ROLLED) { ok = f32x4.add(ok, y0); p += 16; g += 16; continue; }
+      const y1 = decayed(p + 16, g + 16, lrc, lrwd);
       const y2 = decayed(p + 32, g + 32, lrc, lrwd), y3 = decayed(p + 48, g + 48, lrc, lrwd);
       ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
       p += 64; g += 64;
     }
   } else {
     while (p < end) {
-      const y0 = plain(p, g, lrc), y1 = plain(p + 16, g + 16, lrc);
+      const y0 = plain(p, g, lrc);
+      if (ROLLED) { ok = f32x4.add(ok, y0); p += 16; g += 16; continue; }
+      const y1 = plain(p + 16, g + 16, lrc);
       const y2 = plain(p + 32, g + 32, lrc), y3 = plain(p + 48, g + 48, lrc);
       ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
       p += 64; g += 64;

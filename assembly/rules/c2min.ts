@@ -17,7 +17,7 @@ import {
   S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started,
   T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss, BAD_LOSS,
 } from '../ids';
-import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter } from '../simd';
+import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
 const RETRACE_AT: f64 = 25;   // reject f ≥ 25·B
@@ -138,7 +138,9 @@ export function c2minStep(loss: f64): i32 {
   const vag = f32x4.splat(<f32>(a * (1 - b))), vam = f32x4.splat(<f32>(a * b));
   let ok = f32x4.splat(0), x = X, g = G, pp = p, mm = m;
   while (x < end) {
-    const y0 = accept(x, g, pp, mm, vd, vw, vag, vam), y1 = accept(x + 16, g + 16, pp + 16, mm + 16, vd, vw, vag, vam);
+    const y0 = accept(x, g, pp, mm, vd, vw, vag, vam);
+    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; pp += 16; mm += 16; continue; }
+    const y1 = accept(x + 16, g + 16, pp + 16, mm + 16, vd, vw, vag, vam);
     const y2 = accept(x + 32, g + 32, pp + 32, mm + 32, vd, vw, vag, vam), y3 = accept(x + 48, g + 48, pp + 48, mm + 48, vd, vw, vag, vam);
     ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
     x += 64; g += 64; pp += 64; mm += 64;

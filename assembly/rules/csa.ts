@@ -14,7 +14,7 @@ import {
   BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_step, S_csa_eta,
   T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
 } from '../ids';
-import { dotNorms, sum0, sum1, sum2, finiteAfter } from '../simd';
+import { dotNorms, sum0, sum1, sum2, finiteAfter, ROLLED } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { bound } from './clara';
@@ -36,7 +36,9 @@ import { powi, exp } from '../math';
   const end = X + (<usize>NPAD << 2);
   let ok = f32x4.splat(0), x = X, g = G, p = path;
   while (x < end) {
-    const y0 = elem(x, g, p, vc1, vcr, veta, sgd), y1 = elem(x + 16, g + 16, p + 16, vc1, vcr, veta, sgd);
+    const y0 = elem(x, g, p, vc1, vcr, veta, sgd);
+    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; p += 16; continue; }
+    const y1 = elem(x + 16, g + 16, p + 16, vc1, vcr, veta, sgd);
     ok = f32x4.add(ok, f32x4.add(y0, y1));
     x += 32; g += 32; p += 32;
   }

@@ -19,7 +19,7 @@ import {
   S_gala_A, S_gala_Q, S_gala_eta, S_gala_started,
   T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q,
 } from '../ids';
-import { copy, widenLo, widenHi, hsum } from '../simd';
+import { copy, widenLo, widenHi, hsum, ROLLED } from '../simd';
 import { baseSlots, baseReduce, baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
@@ -35,7 +35,9 @@ export function galaSwap(base: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, p = prev(base);
   while (x < end) {
-    const a0 = v128.load(x), a1 = v128.load(x, 16), b0 = v128.load(p), b1 = v128.load(p, 16);
+    const a0 = v128.load(x), b0 = v128.load(p);
+    if (ROLLED) { v128.store(x, b0); v128.store(p, a0); x += 16; p += 16; continue; }
+    const a1 = v128.load(x, 16), b1 = v128.load(p, 16);
     v128.store(x, b0); v128.store(x, b1, 16); v128.store(p, a0); v128.store(p, a1, 16);
     x += 32; p += 32;
   }

@@ -11,7 +11,7 @@ import {
   S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced,
   T_p2min_bestLoss, BAD_LOSS, OK,
 } from '../ids';
-import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter } from '../simd';
+import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { below, leak } from './c2min';
 import { powf } from '../math';
@@ -72,7 +72,9 @@ function moveAll(alpha: f64): bool {
   const va = f32x4.splat(<f32>alpha), end = X + (<usize>NPAD << 2);
   let ok = f32x4.splat(0), x = X, g = G, p = slot(0);
   while (x < end) {
-    const y0 = move(x, g, p, va), y1 = move(x + 16, g + 16, p + 16, va);
+    const y0 = move(x, g, p, va);
+    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; p += 16; continue; }
+    const y1 = move(x + 16, g + 16, p + 16, va);
     const y2 = move(x + 32, g + 32, p + 32, va), y3 = move(x + 48, g + 48, p + 48, va);
     ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
     x += 64; g += 64; p += 64;
