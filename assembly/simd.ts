@@ -48,7 +48,15 @@ export function normSq(a: usize, n: u32): f64 {
   while (a < end) {
     const k = end - a >= 1024 ? 16 : 4;
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
+    if (ROLLED) {
+      // one vector at a time, the same sums: s0 takes vectors 0, 4, 8, …, s1 takes 1, 5, 9, …;
+      // after each vector the four accumulators rotate, and after a block they are home again
+      for (let i: u32 = 0; i < 4 * <u32>k; i++) {
+        const x = v128.load(a), t = f32x4.add(s0, f32x4.mul(x, x));
+        s0 = s1; s1 = s2; s2 = s3; s3 = t;
+        a += 16;
+      }
+    } else for (let i = 0; i < k; i++) {
       const x0 = v128.load(a), x1 = v128.load(a, 16), x2 = v128.load(a, 32), x3 = v128.load(a, 48);
       s0 = f32x4.add(s0, f32x4.mul(x0, x0)); s1 = f32x4.add(s1, f32x4.mul(x1, x1));
       s2 = f32x4.add(s2, f32x4.mul(x2, x2)); s3 = f32x4.add(s3, f32x4.mul(x3, x3));
@@ -72,7 +80,23 @@ export function normSq(a: usize, n: u32): f64 {
     let aa0 = f32x4.splat(0), aa1 = f32x4.splat(0);
     let ab0 = f32x4.splat(0), ab1 = f32x4.splat(0);
     let bb0 = f32x4.splat(0), bb1 = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
+    if (ROLLED) {
+      // one vector at a time with the two accumulators of each sum rotating (as in normSq)
+      for (let i: u32 = 0; i < 2 * <u32>k; i++) {
+        const x = v128.load(a);
+        let y = v128.load(b);
+        if (copying) { v128.store(dst, x); dst += 16; }
+        let ab: v128;
+        if (diff) {
+          const d = f32x4.sub(y, x);
+          ab = f32x4.add(ab0, f32x4.mul(y, d));
+          y = d;
+        } else ab = f32x4.add(ab0, f32x4.mul(x, y));
+        const aa = f32x4.add(aa0, f32x4.mul(x, x)), bb = f32x4.add(bb0, f32x4.mul(y, y));
+        aa0 = aa1; aa1 = aa; ab0 = ab1; ab1 = ab; bb0 = bb1; bb1 = bb;
+        a += 16; b += 16;
+      }
+    } else for (let i = 0; i < k; i++) {
       const x0 = v128.load(a), x1 = v128.load(a, 16);
       let y0 = v128.load(b), y1 = v128.load(b, 16);
       if (copying) { v128.store(dst, x0); v128.store(dst, x1, 16); dst += 32; }

@@ -15,7 +15,7 @@ import {
   HP_clara_etaMin, HP_clara_etaMax,
   S_step, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr,
 } from '../ids';
-import { normSq, sum4, widenLo, widenHi, hsum } from '../simd';
+import { normSq, sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi, exp } from '../math';
 
@@ -73,6 +73,13 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
 }
 
+// The size build rolls the passes below one vector per iteration and keeps their sums bit for
+// bit: a block's tree (t0 + t1) + (t2 + t3) is built as h = t0 + t1, q = t2, then this.
+// @ts-ignore: decorator
+@inline function tree4(s: v128, h: v128, q: v128, t3: v128): v128 {
+  return f32x4.add(s, f32x4.add(h, f32x4.add(q, t3)));
+}
+
 export function claraStep(base: i32): i32 {
   const c = hyper(HP_clara_c), damping = hyper(HP_clara_damping), us = hyper(HP_clara_unitStep) != 0;
   const eta = state(S_step) == 0 ? hyper(HP_lr) : state(S_clara_eta);
@@ -91,8 +98,13 @@ export function claraStep(base: i32): i32 {
     let x = X, g = G, p = path;
     while (x < end) {
       const k = end - x >= 512 ? 16 : 8; // ≤ 32 products per lane before widening to f64
-      let s = f32x4.splat(0);
-      for (let i = 0; i < k; i++) {
+      let s = f32x4.splat(0), h = s;
+      // the size build: one vector per iteration, the same sums s + (p0 + p1) (see tree4)
+      if (ROLLED) for (let j: u32 = 0; j < 2 * <u32>k; j++) {
+        const t = sgdElem(x, g, p, vstep, vc1, vcr);
+        if (j & 1) s = f32x4.add(s, f32x4.add(h, t)); else h = t;
+        x += 16; g += 16; p += 16;
+      } else for (let i = 0; i < k; i++) {
         const p0 = sgdElem(x, g, p, vstep, vc1, vcr), p1 = sgdElem(x + 16, g + 16, p + 16, vstep, vc1, vcr);
         s = f32x4.add(s, f32x4.add(p0, p1));
         x += 32; g += 32; p += 32;
@@ -114,8 +126,16 @@ export function claraStep(base: i32): i32 {
       let x = X, g = G, mm = m, vv = v, aa = a;
       while (x < end) {
         const k = end - x >= 512 ? 8 : 4;
-        let s = f32x4.splat(0), sg = f32x4.splat(0);
-        for (let i = 0; i < k; i++) {
+        let s = f32x4.splat(0), sg = f32x4.splat(0), h = s, q = s, hg = s, qg = s;
+        if (ROLLED) for (let j: u32 = 0; j < 4 * <u32>k; j++) {
+          const d = adamDir(x, g, mm, vv, aa, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps), gv = v128.load(g);
+          const dd = f32x4.mul(d, d), gg = f32x4.mul(gv, gv), ph = j & 3;
+          if (ph == 0) { h = dd; hg = gg; }
+          else if (ph == 1) { h = f32x4.add(h, dd); hg = f32x4.add(hg, gg); }
+          else if (ph == 2) { q = dd; qg = gg; }
+          else { s = tree4(s, h, q, dd); sg = tree4(sg, hg, qg, gg); }
+          x += 16; g += 16; mm += 16; vv += 16; aa += 16;
+        } else for (let i = 0; i < k; i++) {
           const d0 = adamDir(x, g, mm, vv, aa, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           const d1 = adamDir(x + 16, g + 16, mm + 16, vv + 16, aa + 16, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
           const d2 = adamDir(x + 32, g + 32, mm + 32, vv + 32, aa + 32, vwd, vb1, v1b1, vb2, v1b2, vib1, virs, veps);
@@ -139,8 +159,12 @@ export function claraStep(base: i32): i32 {
     let x = X, g = G, mm = m, vv = v, ad = a, p = path;
     while (x < end) {
       const k = end - x >= 512 ? 8 : 4;
-      let s = f32x4.splat(0);
-      for (let i = 0; i < k; i++) {
+      let s = f32x4.splat(0), h = s, q = s;
+      if (ROLLED) for (let j: u32 = 0; j < 4 * <u32>k; j++) {
+        const t = adamElem(x, g, mm, vv, ad, p, vwd, vb1, v1b1, vb2, v1b2, vstep, vc1, vcr), ph = j & 3;
+        if (ph == 0) h = t; else if (ph == 1) h = f32x4.add(h, t); else if (ph == 2) q = t; else s = tree4(s, h, q, t);
+        x += 16; g += 16; mm += 16; vv += 16; ad += 16; p += 16;
+      } else for (let i = 0; i < k; i++) {
         const p0 = adamElem(x, g, mm, vv, ad, p, vwd, vb1, v1b1, vb2, v1b2, vstep, vc1, vcr);
         const p1 = adamElem(x + 16, g + 16, mm + 16, vv + 16, ad + 16, p + 16, vwd, vb1, v1b1, vb2, v1b2, vstep, vc1, vcr);
         const p2 = adamElem(x + 32, g + 32, mm + 32, vv + 32, ad + 32, p + 32, vwd, vb1, v1b1, vb2, v1b2, vstep, vc1, vcr);
