@@ -2,10 +2,13 @@
 //   (a) the same step in plain TypeScript over Float32Array (plain.ts),
 //   (b) TensorFlow.js's tf.train.sgd/momentum/adam on its wasm and cpu backends,
 //   (c) the most straightforward SIMD kernels and a SIMD memory copy of the same bytes
-//       (floor.ts): the memory-bandwidth floor.
+//       (floor.ts): the memory-bandwidth floor,
+//   (d) the size build that stepsize/inline embeds ("inline …"), for sgd, momentum, adam and clara.
 // Every contender is measured in each of ROUNDS interleaved rounds and the median kept, so
 // the ratios compare figures taken under the same machine load. Writes results/kernels.json.
 import { load } from '../build/index.js';
+// the size build that stepsize/inline embeds (the same results bit for bit, loops not unrolled)
+import { load as loadSmall } from '../build/inline.js';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -76,6 +79,7 @@ async function batch(fn: () => void | Promise<void>, reps: number): Promise<numb
 
 async function main(): Promise<void> {
   const ss = await load();
+  const small = await loadSmall();
   // initialize both tfjs backends once; switching between them is synchronous afterwards
   await tf.setBackend('wasm');
   await tf.setBackend('cpu');
@@ -101,6 +105,19 @@ async function main(): Promise<void> {
         },
       });
       contenders.push({ name: `plain-ts ${base}`, group: base, setup: () => { const s = plainState(n); const f = plain[base]; return () => f(s); } });
+    }
+    for (const [base, rule] of [['sgd'], ['momentum'], ['adam'], ['sgd', 'clara'], ['adam', 'clara']]) {
+      if (rule && n < 1e6) continue;
+      const name = `inline ${rule ? `${rule}/` : ''}${base}`;
+      contenders.push({
+        name, group: 'inline', setup: () => {
+          const opt = small.create({ size: n, base, rule: rule ?? 'constant', lr: 1e-3 } as any);
+          const g = opt.grads;
+          for (let i = 0; i < n; i++) g[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+          contenders.find((c) => c.name === name)!.teardown = () => opt.dispose();
+          return () => opt.step();
+        },
+      });
     }
     // the learning-rate rules, at the sizes where their cost per parameter is settled
     if (n >= 1e6) {
@@ -186,6 +203,13 @@ async function main(): Promise<void> {
     for (const base of ['sgd', 'momentum']) {
       goals.push({ goal: `${base} / memcopy ${OUR_BYTES[base]}B (bytes it moves)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${OUR_BYTES[base]}B`, n), target: '<= 1.5' });
       goals.push({ goal: `${base} / memcopy ${MIN_BYTES[base]}B (minimum bytes)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${MIN_BYTES[base]}B`, n), target: '<= 1.5' });
+    }
+  }
+  for (const n of SIZES) {
+    // what the inline entry's smaller wasm costs (no goal: reported)
+    for (const name of ['sgd', 'momentum', 'adam', 'clara/sgd', 'clara/adam']) {
+      if (n < 1e6 && name.startsWith('clara')) continue;
+      goals.push({ goal: `inline ${name} / stepsize ${name}`, n, value: ns(`inline ${name}`, n) / ns(`stepsize ${name}`, n), target: 'none' });
     }
   }
   for (const n of SIZES.filter((s) => s >= 1e6)) {

@@ -10,7 +10,7 @@ await build({
   entryPoints: [`${root}bench/kernels.ts`], outfile: `${root}build/bench/kernels.js`, bundle: true, format: 'esm',
   platform: 'node', target: 'node20', logLevel: 'warning', external: ['@tensorflow/*'],
   plugins: [{ name: 'package-under-test', setup(b) {
-    b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true }));
+    b.onResolve({ filter: /^\.\.\/build\/(index|inline)\.js$/ }, (a) => ({ path: a.path.replace('/build', ''), external: true }));
   } }],
 });
 await import(`${root}build/bench/kernels.js`);

@@ -6,6 +6,7 @@
 //   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
+//   size      npm run size: the inline ESM bundle within its 16 KiB gzipped budget
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
 //   demo      the live demo page in Chromium: trains 200 steps, checks the loss and the plots,
 //             saves tests/artifacts/demo.png
@@ -58,6 +59,11 @@ async function aspect() {
 
 async function node() {
   fromBundle('node', await exec(process.execPath, ['build/tests/main.js'], { NO_COLOR: '1' }));
+}
+
+async function size() {
+  const r = await exec(process.execPath, ['scripts/size.mjs']);
+  results.push({ name: 'size', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'inline.js is over its 16 KiB gzipped budget (npm run size)' });
 }
 
 async function docs() {
@@ -190,7 +196,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, docs, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
+const runners = { 'as-pect': aspect, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);
