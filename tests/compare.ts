@@ -1,7 +1,24 @@
-// The comparison every rule's trajectory test makes after each step (rules.test.ts explains
+// The start of every rule's trajectory test and the comparison it makes after each step (rules.test.ts explains
 // the tolerances): the LR to `lrTol` relative, the params to 1e-4 of their accumulated
 // movement plus 2e-5·|x| (300 steps of float32 rounding of x, worst case).
 import * as assert from 'uvu/assert';
+import { f32 } from './util.js';
+import type { Problem } from './problems.js';
+import type { Stepsize } from '../build/index.js';
+
+/**
+ * The start of a trajectory comparison: the optimizer for `options` at the problem's x0
+ * (rounded to float32), its float64 reference made from the resolved config and the same x0,
+ * a gradient buffer and the tracker.
+ */
+export function startTrajectory<R extends { x: Float64Array; lr: number }>(
+  ss: Stepsize, prob: Problem, options: Record<string, unknown>, makeRef: (config: any, x0: Float64Array) => R,
+) {
+  const x0 = f32(prob.x0);
+  const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
+  const ref = makeRef(opt.config, x0);
+  return { opt, ref, g: new Float64Array(prob.n), track: new Tracker(ref) };
+}
 
 export class Tracker {
   readonly moved: Float64Array;

@@ -6,7 +6,7 @@ import { stepsize, f32, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefGala } from './ref-rules.js';
 import { quadratic, trajectoryProblems } from './problems.js';
-import { Tracker } from './compare.js';
+import { startTrajectory } from './compare.js';
 
 const gala = suite('gala');
 
@@ -47,10 +47,7 @@ for (const cfg of CONFIGS) {
     const ss = await stepsize();
     const { skip, ...options } = cfg;
     for (const prob of trajectoryProblems().filter((p) => !skip || !p.name.startsWith(skip as string))) {
-      const x0 = f32(prob.x0);
-      const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
-      const ref = new RefGala(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));
-      const g = new Float64Array(prob.n), track = new Tracker(ref);
+      const { opt, ref, g, track } = startTrajectory(ss, prob, options, (c, x0) => new RefGala(c, new RefOptimizer({ ...c }, x0)));
       let h = new Float64Array(prob.n);
       for (let t = 0; t < 300; t++) {
         prob.grad(opt.params, g);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode } from './util.js';
 import { RefGlyder } from './ref-rules.js';
 import { trajectoryProblems } from './problems.js';
-import { Tracker } from './compare.js';
+import { startTrajectory } from './compare.js';
 
 const gly = suite('glyder');
 
@@ -39,10 +39,7 @@ for (const cfg of CONFIGS) {
     const ss = await stepsize();
     const { steps = 300, ...options } = cfg as { steps?: number };
     for (const prob of trajectoryProblems()) {
-      const x0 = f32(prob.x0);
-      const opt = ss.create({ size: prob.n, params: x0, ...options } as any);
-      const ref = new RefGlyder(opt.config as any, x0);
-      const g = new Float64Array(prob.n), track = new Tracker(ref);
+      const { opt, ref, g, track } = startTrajectory(ss, prob, options, (c, x0) => new RefGlyder(c, x0));
       for (let t = 0; t < steps; t++) {
         prob.grad(opt.params, g);
         opt.grads.set(g);

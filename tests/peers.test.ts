@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, rng, uniform, throwsCode, label } from './util.js';
 import { RefDog } from './ref-peers.js';
 import { refFor } from './ref-rules.js';
-import { Tracker } from './compare.js';
+import { startTrajectory } from './compare.js';
 import { quadratic, trajectoryProblems } from './problems.js';
 
 const CONFIGS: Record<string, unknown>[] = [
@@ -37,10 +37,7 @@ for (const cfg of CONFIGS) {
   traj(label(cfg), async () => {
     const ss = await stepsize();
     for (const prob of trajectoryProblems()) {
-      const x0 = f32(prob.x0);
-      const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
-      const ref = refFor(opt.config, x0);
-      const g = new Float64Array(prob.n), track = new Tracker(ref);
+      const { opt, ref, g, track } = startTrajectory(ss, prob, cfg, refFor);
       let worstAvg = 0;
       for (let t = 0; t < 300; t++) {
         prob.grad(opt.params, g);

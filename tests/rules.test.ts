@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, label } from './util.js';
 import { refFor } from './ref-rules.js';
-import { Tracker } from './compare.js';
+import { startTrajectory } from './compare.js';
 import { trajectoryProblems } from './problems.js';
 
 const CONFIGS: Record<string, unknown>[] = [
@@ -36,10 +36,7 @@ for (const cfg of CONFIGS) {
   traj(label(cfg), async () => {
     const ss = await stepsize();
     for (const prob of trajectoryProblems()) {
-      const x0 = f32(prob.x0);
-      const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
-      const ref = refFor(opt.config as any, x0);
-      const g = new Float64Array(prob.n), track = new Tracker(ref);
+      const { opt, ref, g, track } = startTrajectory(ss, prob, cfg, refFor);
       for (let t = 0; t < 300; t++) {
         const loss = prob.loss(opt.params);
         const wants = opt.wantsGradient(loss);

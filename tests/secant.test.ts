@@ -6,7 +6,7 @@ import { stepsize, f32, uniform, rng, throwsCode } from './util.js';
 import { RefOptimizer } from './ref.js';
 import { RefSecant } from './ref-rules.js';
 import { trajectoryProblems } from './problems.js';
-import { Tracker } from './compare.js';
+import { startTrajectory } from './compare.js';
 
 const sec = suite('secant');
 
@@ -40,10 +40,7 @@ for (const cfg of CONFIGS) {
   sec(`300 steps vs float64 reference: ${JSON.stringify(cfg).replace(/"/g, '')}`, async () => {
     const ss = await stepsize();
     for (const prob of trajectoryProblems()) {
-      const x0 = f32(prob.x0);
-      const opt = ss.create({ size: prob.n, params: x0, ...cfg } as any);
-      const ref = new RefSecant(opt.config as any, new RefOptimizer({ ...(opt.config as any) }, x0));
-      const g = new Float64Array(prob.n), track = new Tracker(ref);
+      const { opt, ref, g, track } = startTrajectory(ss, prob, cfg, (c, x0) => new RefSecant(c, new RefOptimizer({ ...c }, x0)));
       const two = opt.config.evaluations === 2;
       for (let t = 0; t < 300; t++) {
         if (!two) { prob.grad(opt.params, g); opt.grads.set(g); }
