@@ -3,7 +3,10 @@
 //   node      build/tests/main.js
 //   deno      the same bundle (Deno from its npm package)
 //   bun       the same bundle (Bun from its npm package)
-//   chromium  the same bundle in headless Debian Chromium, driven by playwright-core
+//   chromium  the same bundle in headless Chromium, driven by playwright-core: the browser is
+//             CHROME_PATH when set, else the Chromium that the pinned @sparticuz/chromium npm
+//             package carries (Linux x64/arm64); with neither, the browser runners are reported
+//             as skipped (named in the summary), never as passed
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
 //   size      npm run size: the inline ESM bundle within its 16 KiB gzipped budget
@@ -25,7 +28,7 @@ import { serve } from './serve.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'node_modules', '.bin');
 const only = process.argv.slice(2);
-const results = [];  // { name, passed, failed, note }
+const results = [];  // { name, passed, failed, skipped, note }
 const hashes = {};   // runtime -> hash
 
 function exec(cmd, args, env = {}) {
@@ -97,11 +100,43 @@ async function bun() {
   fromBundle('bun', await exec(join(BIN, 'bun'), ['build/tests/main.js'], { NO_COLOR: '1' }));
 }
 
+/**
+ * The Chromium the browser runners drive, the same on every machine: CHROME_PATH when set,
+ * else the headless Chromium of the pinned @sparticuz/chromium package (Linux only; it unpacks
+ * itself into the temp folder on first use). Null when neither is there: the runners are skipped.
+ */
+let browserChoice;
+async function chooseBrowser() {
+  if (browserChoice !== undefined) return browserChoice;
+  browserChoice = null;
+  if (process.env.CHROME_PATH) {
+    browserChoice = existsSync(process.env.CHROME_PATH)
+      ? { executablePath: process.env.CHROME_PATH, args: ['--no-sandbox', '--disable-gpu'], from: 'CHROME_PATH' }
+      : { error: `CHROME_PATH=${process.env.CHROME_PATH} does not exist` };
+  } else if (process.platform === 'linux') {
+    try {
+      const { default: pkg } = await import('@sparticuz/chromium');
+      browserChoice = { executablePath: await pkg.executablePath(), args: pkg.args, from: '@sparticuz/chromium' };
+    } catch (e) {
+      browserChoice = { skip: `@sparticuz/chromium could not provide a browser (${String(e).slice(0, 120)})` };
+    }
+  } else browserChoice = { skip: `no CHROME_PATH and @sparticuz/chromium carries Linux builds only (this is ${process.platform})` };
+  if (browserChoice.executablePath) console.log(`browser: ${browserChoice.executablePath} (${browserChoice.from})`);
+  return browserChoice;
+}
+
+/** The browser for a runner, or a recorded skip/failure when there is none. */
+async function browserFor(name) {
+  const b = await chooseBrowser();
+  if (b.executablePath) return b;
+  if (b.error) results.push({ name, passed: 0, failed: 1, note: b.error });
+  else results.push({ name, passed: 0, failed: 0, skipped: 1, note: `skipped: ${b.skip}` });
+  return null;
+}
+
 async function chromium() {
-  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
-  if (!executablePath) {
-    return results.push({ name: 'chromium', passed: 0, failed: 1, note: 'no /usr/bin/chromium (apt-get install chromium)' });
-  }
+  const browser = await browserFor('chromium');
+  if (!browser) return;
   const { chromium: pw } = await import('playwright-core');
   const server = await serve(0);
   const profile = mkdtempSync(join(tmpdir(), 'stepsize-chromium-'));
@@ -109,9 +144,8 @@ async function chromium() {
   let context;
   try {
     context = await pw.launchPersistentContext(profile, {
-      executablePath, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
+      executablePath: browser.executablePath, headless: true,
+      args: [...browser.args, '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     const page = await context.newPage();
     page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
@@ -131,11 +165,11 @@ async function chromium() {
 
 /** The live demo in Chromium: 200 steps of gala/adam on MNIST; the loss must fall and the plots draw. */
 async function demo() {
-  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
-  if (!executablePath) return results.push({ name: 'demo', passed: 0, failed: 1, note: 'no /usr/bin/chromium' });
+  const choice = await browserFor('demo');
+  if (!choice) return;
   const { chromium: pw } = await import('playwright-core');
   const server = await serve(0);
-  const browser = await pw.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await pw.launch({ executablePath: choice.executablePath, args: choice.args, headless: true });
   let passed = 0, failed = 0, note;
   const check = (ok, what) => { if (ok) passed++; else { failed++; note = what; console.log(`demo: FAILED ${what}`); } };
   try {
@@ -214,8 +248,10 @@ if (names.length > 1) {
 
 console.log('\nruntime              passed  failed');
 for (const r of results) console.log(`${r.name.padEnd(20)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.note ? `  ${r.note}` : ''}`);
+const skipped = results.filter((r) => r.skipped);
 for (const n of names) console.log(`hash ${n.padEnd(9)} ${hashes[n]}`);
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
+if (skipped.length) console.log(`skipped runners: ${skipped.map((r) => r.name).join(', ')}`);
+console.log(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
 process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
