@@ -11,6 +11,7 @@ import './secant.test.js';
 import './glyder.test.js';
 import './peers.test.js';
 import './bundles.test.js';
+import './hostile.test.js';
 import './hash.test.js';
 import { runQueued } from './queue.js';
 import { runtimeName } from './util.js';
