@@ -53,7 +53,7 @@ function ruleSlots(rule: i32, base: i32): i32 {
 
 /** Scratch vectors (not saved) a rule needs. */
 function ruleScratch(rule: i32, base: i32): u32 {
-  if (rule == RULE_gala) return 1;                         // the probe gradient
+  if (rule == RULE_gala) return 2;                         // the probe gradient, the params backup
   if (rule == RULE_secant) return 3;                       // h0, h1, the params backup
   if (rule == RULE_glyder) return 4;                       // d, the params backup, g', g^τ
   return rule == RULE_clara && base == BASE_adam ? 1 : 0;  // the Adam direction between passes

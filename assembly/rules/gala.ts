@@ -10,9 +10,9 @@
 //   A += a; Q += q;  η_t = clip((δ·η₀ [centred] + A)/(δ + Q), η_min, η_max)  (FTRL, closed form)
 //   a round without a usable Δ or sum keeps η_{t−1} and leaves A, Q as they were
 // then x_{t−1} ← x_t and the base step with η_t. Step 0 is the base step with η₀ (no probe).
-// Passes: the probe's swap of x and x_{t−1} before the closure; after it, the swap back fused
-// with the reduction over g, h, x, x_{t−1} (five sums); a copy x → x_{t−1}; the base's update
-// (normalized also runs its own reduction).
+// Passes: before the closure, x → backup and x_{t−1} → params; after it, params ← backup fused
+// with the reduction over g, h, the backup and x_{t−1} (five sums); a copy x → x_{t−1}; the
+// base's update (normalized also runs its own reduction).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import {
   BASE_normalized, HP_lr, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, HP_gala_centred,
@@ -30,16 +30,19 @@ import { nonFinite, clipScale, countStep, finish } from '../step';
 /** Gradient evaluations the next step asks of the closure: none at step 0, then the probe. */
 export function galaProbes(): i32 { return state(S_gala_started) != 0 ? 1 : 0; }
 
-/** Exchanges x and x_{t−1} before the probe: params then hold x_{t−1}. */
+const H: u32 = 0, BACKUP: u32 = 1; // scratch: the probe gradient h, the backup of x_t
+
+/**
+ * Before the probe: x_t → backup, then params ← x_{t−1}. The closure may write anything into
+ * params: galaLeave restores them from the backup, and x_{t−1} stays in its slot untouched.
+ */
 export function galaSwap(base: i32): void {
   const end = X + (<usize>NPAD << 2);
-  let x = X, p = prev(base);
+  let x = X, p = prev(base), b = scratch(BACKUP);
   while (x < end) {
-    const a0 = v128.load(x), b0 = v128.load(p);
-    if (ROLLED) { v128.store(x, b0); v128.store(p, a0); x += 16; p += 16; continue; }
-    const a1 = v128.load(x, 16), b1 = v128.load(p, 16);
-    v128.store(x, b0); v128.store(x, b1, 16); v128.store(p, a0); v128.store(p, a1, 16);
-    x += 32; p += 32;
+    v128.store(b, v128.load(x));
+    v128.store(x, v128.load(p));
+    x += 16; p += 16; b += 16;
   }
 }
 
@@ -49,13 +52,14 @@ let sgg: f64 = 0, sgh: f64 = 0, sdiff: f64 = 0, sgd: f64 = 0, sd2: f64 = 0;
 let reduced = false;
 
 /**
- * After the probe: swaps x and x_{t−1} back and, in the same pass, sums ‖g‖², ⟨g,h⟩, ‖g−h‖²,
- * ⟨g, x_{t−1}−x⟩ and ‖x−x_{t−1}‖² (differences first) for the step. The swap alone is what
- * restores params; the sums are only used by the step that follows a successful closure.
+ * After the probe: params ← x_t from the backup and, in the same pass, sums ‖g‖², ⟨g,h⟩,
+ * ‖g−h‖², ⟨g, x_{t−1}−x⟩ and ‖x−x_{t−1}‖² (differences first) for the step, from the backup
+ * and the slot, never from what the closure left in params. The sums are only used by the
+ * step that follows a successful closure.
  */
 export function galaLeave(base: i32): void {
   const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, h = scratch(0), p = prev(base);
+  let x = X, g = G, h = scratch(H), p = prev(base), b = scratch(BACKUP);
   let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ghL = f64x2.splat(0), ghH = f64x2.splat(0);
   let dfL = f64x2.splat(0), dfH = f64x2.splat(0), gdL = f64x2.splat(0), gdH = f64x2.splat(0);
   let d2L = f64x2.splat(0), d2H = f64x2.splat(0);
@@ -63,8 +67,8 @@ export function galaLeave(base: i32): void {
     const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0), s4 = f32x4.splat(0);
     for (let i = 0; i < k; i++) {
-      const xp = v128.load(x), xt = v128.load(p); // during the probe x holds x_{t−1}, the slot x_t
-      v128.store(x, xt); v128.store(p, xp);
+      const xp = v128.load(p), xt = v128.load(b); // x_{t−1} from its slot, x_t from the backup
+      v128.store(x, xt);
       const gv = v128.load(g), hv = v128.load(h);
       const dv = f32x4.sub(xp, xt); // x_{t−1} − x_t = −Δ
       const e = f32x4.sub(gv, hv);
@@ -73,7 +77,7 @@ export function galaLeave(base: i32): void {
       s2 = f32x4.add(s2, f32x4.mul(e, e));
       s3 = f32x4.add(s3, f32x4.mul(gv, dv));
       s4 = f32x4.add(s4, f32x4.mul(dv, dv));
-      x += 16; g += 16; h += 16; p += 16;
+      x += 16; g += 16; h += 16; p += 16; b += 16;
     }
     ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0);
     ghL = widenLo(ghL, s1); ghH = widenHi(ghH, s1);

@@ -194,8 +194,9 @@ export function glyderEnter(base: i32, k: i32): void {
   }
 }
 
+/** Puts x back exactly from the backup pass A made, whatever the closure wrote into params. */
 export function glyderLeave(k: i32): void {
-  if (k == 1) copy(X, scratch(X0), NPAD);
+  copy(X, scratch(X0), NPAD);
 }
 
 export function glyderStep(base: i32): i32 {

@@ -32,24 +32,25 @@ const H0: u32 = 0, H1: u32 = 1, BACKUP: u32 = 2; // scratch vectors
 export function secantProbes(): i32 { return 2; }
 export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 
-/** Evaluation 1 happens at x + c·s: back x up, then move it (one pass). */
+/**
+ * Evaluation 0 happens at x: back x up. Evaluation 1 happens at x + c·s, formed from the
+ * backup (whatever the first closure call wrote into params).
+ */
 export function secantEnter(k: i32): void {
-  if (k != 1) return;
+  if (k == 0) { copy(scratch(BACKUP), X, NPAD); return; }
   const vc = f32x4.splat(<f32>hyper(HP_secant_probeScale)), sgn = signProbe(), end = X + (<usize>NPAD << 2);
   let x = X, s = grad(), b = scratch(BACKUP);
   while (x < end) {
-    const xv = v128.load(x);
     let sv = v128.load(s);
     if (sgn) sv = sign4(sv);
-    v128.store(b, xv);
-    v128.store(x, f32x4.add(xv, f32x4.mul(vc, sv)));
+    v128.store(x, f32x4.add(v128.load(b), f32x4.mul(vc, sv)));
     x += 16; s += 16; b += 16;
   }
 }
 
-/** Puts x back exactly (a copy, never x − c·s, which is not exact in float32). */
+/** Puts x back exactly from the backup (never x − c·s, which is not exact in float32), whatever the closure wrote. */
 export function secantLeave(k: i32): void {
-  if (k == 1) copy(X, scratch(BACKUP), NPAD);
+  copy(X, scratch(BACKUP), NPAD);
 }
 
 /** The closed forms of spec §2.3; NaN where a form is undefined (the caller keeps the last η). */
