@@ -75,16 +75,23 @@ export class Optimizer {
     const h = exports.header();
     this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
     this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
+    live++;
   }
 
   #live(): Exports {
     return this.#x ?? fail('E_STATE', 'this optimizer was disposed');
   }
 
-  /** For calls that change or capture state: not while a closure step is running. */
+  /** For calls that change, capture or hash state: not while a closure step is running. */
   #idle(): Exports {
+    const x = this.#live();
     if (this.#busy) fail('E_STATE', 'a step with a closure is still running (await it first)');
-    return this.#live();
+    return x;
+  }
+
+  /** After a closure returned: the optimizer it ran for must still be there. */
+  #still(x: Exports): void {
+    if (this.#x !== x) fail('E_STATE', 'this optimizer was disposed while its step was running; the step was abandoned');
   }
 
   /** The flat parameters, a Float32Array view into WASM memory (zero copy). */
@@ -171,12 +178,11 @@ export class Optimizer {
   step(loss: number): void;
   step(closure: Closure): Promise<void>;
   step(arg?: number | Closure): void | Promise<void> {
+    // (the closure form is async: every error it meets, a busy or disposed optimizer
+    // included, rejects its promise rather than throwing at the call)
+    if (typeof arg === 'function') return this.#closureStep(arg);
     const x = this.#idle();
     const rule = this.config.rule;
-    if (typeof arg === 'function') {
-      if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
-      return this.#closureStep(x, arg);
-    }
     if (needsClosure(rule)) {
       fail('E_OPTION', `rule '${rule}' evaluates gradients at other points: call await step(closure), ` +
         'where closure(params, grads, request) writes the gradient at params into grads');
@@ -202,9 +208,13 @@ export class Optimizer {
     if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
     for (const { view, batch } of this.#evaluations(x)) {
       const r = closure(this.#params, view, { batch }) as unknown;
-      if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-        fail('E_OPTION', 'stepSync() needs a closure that returns the loss synchronously; for an async one, await step(closure)');
+      if (r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function') {
+        // its outcome is dropped, so a rejection must not surface as an unhandled one
+        try { (r as PromiseLike<unknown>).then(undefined, () => {}); } catch { /* a thenable that throws */ }
+        fail('E_OPTION', 'stepSync() needs a closure that returns the loss synchronously; for an async one, await step(closure). ' +
+          'Nothing was changed');
       }
+      this.#still(x);
     }
     this.#apply(x, 0, 0);
   }
@@ -240,8 +250,14 @@ export class Optimizer {
    * evaluation point and always put back (exactly, also when the closure throws); the
    * closure writes into a scratch view, so opt.grads keeps the caller's gradient.
    */
-  async #closureStep(x: Exports, closure: Closure): Promise<void> {
-    for (const { view, batch } of this.#evaluations(x)) await closure(this.#params, view, { batch });
+  async #closureStep(closure: Closure): Promise<void> {
+    const x = this.#idle();
+    const rule = this.config.rule;
+    if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    for (const { view, batch } of this.#evaluations(x)) {
+      await closure(this.#params, view, { batch });
+      this.#still(x);
+    }
     this.#apply(x, 0, 0);
   }
 
@@ -262,7 +278,7 @@ export class Optimizer {
 
   /** 64-bit hash of the parameters' bytes, as 16 hex digits: a trajectory fingerprint. */
   paramsHash(): string {
-    const x = this.#live();
+    const x = this.#idle(); // (during a closure step params hold a probe point)
     if (!x.stateFinite()) fail('E_STATE', 'parameters or state are non-finite: NaN bit patterns are not portable, so they are not hashed');
     return BigInt.asUintN(64, x.paramsHash()).toString(16).padStart(16, '0');
   }
@@ -278,12 +294,22 @@ export class Optimizer {
     return out;
   }
 
-  /** Drops the WASM instance; every later call throws. */
+  /**
+   * Drops the WASM instance and every view of its memory, so the engine can free it at once;
+   * every later call throws. A closure step still running rejects with E_STATE when its
+   * closure returns. Disposing twice is harmless.
+   */
   dispose(): void {
+    if (this.#x) live--;
     this.#x = null;
     this.#params = this.#grads = new Float32Array(0);
+    this.#average = null;
+    this.#state = this.#stats = new Float64Array(0);
   }
 }
+
+/** Optimizers created and not yet disposed in this realm (for the out-of-memory message). */
+let live = 0;
 
 /** Instantiates and lays out a new optimizer; the options are validated first. */
 export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer {
@@ -301,7 +327,14 @@ export function createOptimizer(module: WebAssembly.Module, tables: Tables, opti
 
 /** A fresh instance laid out for this config; the header's hyperparameters written. */
 export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout, meta: Uint8Array): Exports {
-  const x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  let x: Exports;
+  try {
+    x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  } catch (e) {
+    return fail('E_MEMORY', `this engine could not create another WebAssembly instance (${(e as Error)?.message ?? e}). ` +
+      `${live} optimizers are live (created and not disposed); engines reserve address space for each one ` +
+      '(about 10 GiB on 64-bit V8, which allows ~12,800 at once): dispose() the ones you no longer need');
+  }
   const base = tables.bases.get(config.base)!, rule = tables.rules.get(config.rule)!;
   const saved = x.slotsFor(base, rule), scratch = x.scratchFor(base, rule);
   const need = x.bytesNeeded(layout.n, saved, scratch, meta.length) + x.header();

@@ -2,7 +2,7 @@
 // lifecycle misuse and numbers at the edges. Each case would fail on the code before its fix.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stepsize, f32, throwsCode } from './util.js';
+import { stepsize, f32, throwsCode, runtimeName } from './util.js';
 import { quadratic, type Problem } from './problems.js';
 
 /** A loss-taking run of `steps` steps of an ELRA rule on `prob`; `lossAt(t, loss)` may replace the loss passed at step t. */
@@ -136,5 +136,126 @@ for (const cfg of CLOSURE_RULES) {
 }
 
 closures.run();
+
+// ---------------------------------------------------------------------------------------------
+const life = suite('hostile: lifecycle and concurrency');
+
+const rejects = async (p: unknown, code: string, pattern?: RegExp) => {
+  assert.ok(p instanceof Promise, 'an async step returns a promise, it does not throw at the call');
+  try { await p; } catch (e: any) {
+    assert.is(e?.code, code, e?.message);
+    if (pattern) assert.match(e.message, pattern);
+    return;
+  }
+  assert.unreachable(`expected ${code}`);
+};
+
+life('dispose() inside a closure, or while its step is pending: the step rejects with E_STATE', async () => {
+  const ss = await stepsize();
+  for (const rule of ['gala', 'secant', 'glyder']) {
+    const opt = ss.create({ size: 9, rule, base: rule === 'secant' ? 'sgd' : 'momentum' } as any);
+    opt.grads.fill(1);
+    await opt.step((_p, g) => { g.fill(1); return 1; }); // gala probes from its second step
+    opt.grads.fill(1);
+    await rejects(opt.step((_p, g) => { g.fill(1); opt.dispose(); return 1; }), 'E_STATE', /disposed while its step was running/);
+    throwsCode(() => opt.params, 'E_STATE', /disposed/);
+    const sync = ss.create({ size: 9, rule, base: 'sgd' } as any);
+    sync.grads.fill(1);
+    sync.stepSync((_p, g) => { g.fill(1); return 1; });
+    throwsCode(() => sync.stepSync((_p, g) => { g.fill(1); sync.dispose(); return 1; }), 'E_STATE', /disposed while its step/);
+    const pend = ss.create({ size: 9, rule, base: 'sgd' } as any);
+    pend.grads.fill(1);
+    await pend.step((_p, g) => { g.fill(1); return 1; });
+    let release: () => void = () => {};
+    const p = pend.step(async (_p, g) => { g.fill(1); await new Promise<void>((r) => { release = r; }); return 1; });
+    pend.dispose();
+    release();
+    await rejects(p, 'E_STATE', /disposed while its step was running/);
+  }
+});
+
+life('a second step while a closure step is pending rejects (no synchronous throw); the first completes', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ size: 9, rule: 'secant', base: 'sgd' });
+  opt.grads.fill(1);
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => { release = r; });
+  const first = opt.step(async (_p, g) => { g.fill(0.5); await gate; return 1; });
+  let second: unknown;
+  try { second = opt.step((_p, g) => { g.fill(1); return 1; }); } catch (e) { assert.unreachable(`threw synchronously: ${e}`); }
+  await rejects(second, 'E_STATE', /still running/);
+  throwsCode(() => opt.step(), 'E_STATE', /still running/);
+  throwsCode(() => opt.save(), 'E_STATE', /still running/);
+  throwsCode(() => opt.paramsHash(), 'E_STATE', /still running/);
+  release();
+  await first;
+  assert.is(opt.stats.step, 1);
+  assert.match(opt.paramsHash(), /^[0-9a-f]{16}$/);
+});
+
+life('paramsHash() during a pending step refuses rather than hashing the probe point', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ size: 9, rule: 'secant', base: 'sgd', params: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  const h = opt.paramsHash();
+  opt.grads.fill(1);
+  let inside: unknown;
+  await opt.step((_p, g) => { g.fill(1); try { inside = opt.paramsHash(); } catch (e: any) { inside = e.code; } return 1; });
+  assert.is(inside, 'E_STATE');
+  assert.is.not(opt.paramsHash(), h);
+});
+
+life('stepSync with an async closure: E_OPTION, nothing changed, and its rejection is not left unhandled', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ size: 9, rule: 'gala', base: 'sgd' });
+  opt.grads.fill(1);
+  opt.stepSync((_p, g) => { g.fill(1); return 1; });
+  const image = opt.save();
+  let unhandled = 0;
+  const onUnhandled = () => { unhandled++; };
+  const proc = (globalThis as any).process;
+  proc?.on?.('unhandledRejection', onUnhandled);
+  (globalThis as any).addEventListener?.('unhandledrejection', onUnhandled);
+  opt.grads.fill(1);
+  throwsCode(() => opt.stepSync((async () => { throw new Error('late'); }) as any), 'E_OPTION', /synchronously/);
+  await new Promise((r) => setTimeout(r, 20));
+  proc?.off?.('unhandledRejection', onUnhandled);
+  (globalThis as any).removeEventListener?.('unhandledrejection', onUnhandled);
+  assert.is(unhandled, 0);
+  assert.equal(opt.save(), image);
+});
+
+life('dispose() lets go of the memory: 40 optimizers of 256 MiB created and disposed in turn', async () => {
+  const ss = await stepsize();
+  for (let i = 0; i < 40; i++) {
+    const opt = ss.create({ size: 2 ** 24, base: 'adam' });
+    opt.params[2 ** 24 - 1] = i;
+    opt.dispose();
+    opt.dispose(); // twice is harmless
+    await new Promise((r) => setTimeout(r, 0));
+  }
+});
+
+life('too many live optimizers: E_MEMORY that says how many are live and what to do (Node, Deno, Bun)', async () => {
+  if (runtimeName() === 'chromium') return; // (a tab's renderer is not the place to exhaust address space)
+  const ss = await stepsize();
+  const keep: any[] = [];
+  let err: any;
+  try {
+    for (let i = 0; i < 16_000; i++) keep.push(ss.create({ size: 4, base: 'sgd' }));
+  } catch (e) { err = e; }
+  const made = keep.length;
+  for (const o of keep) o.dispose();
+  keep.length = 0;
+  if (err) {
+    assert.is(err.code, 'E_MEMORY', err.message);
+    const m = /(\d+) optimizers are live.*dispose\(\)/.exec(err.message);
+    assert.ok(m && +m[1] >= made, err.message); // (earlier suites' optimizers count too)
+  }
+  await new Promise((r) => setTimeout(r, 0));
+  const again = ss.create({ size: 4, base: 'sgd' }); // after disposing, creation works again
+  again.grads.fill(1); again.step();
+  assert.is(again.stats.step, 1);
+});
+life.run();
 
 export {};
