@@ -1,6 +1,6 @@
 // The object load() returns, and the loader shared by every entry point. Each entry
 // (index, edge, inline) only differs in where it finds stepsize.wasm by default.
-import { fail, StepsizeError } from './errors.js';
+import { fail, describe, StepsizeError } from './errors.js';
 import { readTables, type Tables } from './wasm.js';
 import { createOptimizer, type CreateOptions, Optimizer } from './optimizer.js';
 import { restoreOptimizer } from './checkpoint.js';
@@ -44,10 +44,36 @@ export class Stepsize {
 const cache = new WeakMap<object, Promise<Stepsize>>();
 
 /** Compiles (or takes) the module and returns the factory. */
-export async function loadWith(options: LoadOptions | undefined, fallback: () => Promise<WebAssembly.Module>): Promise<Stepsize> {
-  const o = options ?? {};
-  const given = (['module', 'bytes', 'response', 'url'] as const).filter((k) => o[k] !== undefined);
+const SOURCES = ['module', 'bytes', 'response', 'url'] as const;
+
+/** The options of load(), checked: a plain object whose keys are the sources it knows, at most one given. */
+function loadOptions(options: unknown): LoadOptions {
+  if (options === undefined) return {};
+  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    fail('E_LOAD', `load() takes nothing or an options object { module | bytes | response | url }; got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!(SOURCES as readonly string[]).includes(key)) fail('E_LOAD', `unknown load() option '${key}'; options are ${SOURCES.join(', ')}`);
+  }
+  const given = SOURCES.filter((k) => o[k] !== undefined);
   if (given.length > 1) fail('E_LOAD', `load() takes one of module, bytes, response or url; got ${given.join(' and ')}`);
+  if (o.bytes !== undefined && !(o.bytes instanceof ArrayBuffer || ArrayBuffer.isView(o.bytes))) {
+    fail('E_LOAD', `load({ bytes }) needs an ArrayBuffer or a typed array holding stepsize.wasm; got ${describe(o.bytes)}`);
+  }
+  if (o.url !== undefined && typeof o.url !== 'string' && !(o.url instanceof URL)) {
+    fail('E_LOAD', `load({ url }) needs a string or a URL; got ${describe(o.url)}`);
+  }
+  const r = o.response as { then?: unknown; arrayBuffer?: unknown } | undefined;
+  if (r !== undefined && (r === null || typeof r !== 'object' || (typeof r.then !== 'function' && typeof r.arrayBuffer !== 'function'))) {
+    fail('E_LOAD', `load({ response }) needs a Response (or a promise of one); got ${describe(o.response)}`);
+  }
+  return o as LoadOptions;
+}
+
+export async function loadWith(options: LoadOptions | undefined, fallback: () => Promise<WebAssembly.Module>): Promise<Stepsize> {
+  const o = loadOptions(options);
   try {
     if (o.module !== undefined) {
       if (!(o.module instanceof WebAssembly.Module)) fail('E_LOAD', "load({ module }) needs a WebAssembly.Module");

@@ -8,7 +8,7 @@ export type ErrorCode =
   | 'E_DIVERGED'    // the update produced non-finite parameters
   | 'E_CHECKPOINT'  // save() bytes are truncated, corrupted, foreign or of another version
   | 'E_STATE'       // the optimizer was disposed, or is in a state that forbids the call
-  | 'E_LOAD';       // the .wasm could not be found or compiled
+  | 'E_LOAD';       // load() got unknown or wrong options, or the .wasm could not be found or compiled
 
 export class StepsizeError extends Error {
   readonly code: ErrorCode;
@@ -21,4 +21,30 @@ export class StepsizeError extends Error {
 
 export function fail(code: ErrorCode, message: string): never {
   throw new StepsizeError(code, message);
+}
+
+/**
+ * A value as an error message shows it: numbers as JavaScript prints them (NaN, -Infinity,
+ * not JSON's null), BigInts with their n, strings quoted, arrays and plain objects as JSON
+ * (shortened), anything else by its kind. Never throws.
+ */
+export function describe(v: unknown): string {
+  switch (typeof v) {
+    case 'number': return Object.is(v, -0) ? '-0' : String(v);
+    case 'bigint': return `${v}n (a BigInt)`;
+    case 'string': return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+    case 'undefined': return 'undefined';
+    case 'boolean': return String(v);
+    case 'symbol': return v.toString();
+    case 'function': return 'a function';
+  }
+  if (v === null) return 'null';
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v) || proto === Object.prototype || proto === null) {
+    try {
+      const text = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : typeof x === 'bigint' ? `${x}n` : x));
+      if (text !== undefined) return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    } catch { /* cyclic */ }
+  }
+  return `a ${proto?.constructor?.name ?? 'object'}`;
 }

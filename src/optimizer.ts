@@ -3,7 +3,7 @@
 // all computed in the module.
 import { fail } from './errors.js';
 import { resolveConfig, encodeHyper, needsLoss, needsClosure, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
-import { resolveLayout, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
+import { resolveLayout, checkParams, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
 import type { Exports, Tables } from './wasm.js';
 
 export interface CreateOptions extends Hyperparameters, RuleOptions {
@@ -314,14 +314,13 @@ let live = 0;
 /** Instantiates and lays out a new optimizer; the options are validated first. */
 export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer {
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
-  const config = resolveConfig(options as unknown as Record<string, unknown>);
-  const layout = resolveLayout(options.size, options.tensors);
-  if (options.params !== undefined && (options.params == null || options.params.length !== layout.n)) {
-    fail('E_SIZE', `option 'params' must hold ${layout.n} numbers; got ${options.params?.length ?? options.params}`);
-  }
+  const own = { ...options } as Record<string, unknown>; // own properties only, read once
+  const config = resolveConfig(own);
+  const layout = resolveLayout(own.size, own.tensors);
+  const params = own.params === undefined ? undefined : checkParams(own.params, layout.n);
   const x = instantiate(module, tables, config, layout, encodeMeta(layout));
   const opt = new Optimizer(x, tables, config, layout);
-  if (options.params) opt.params.set(options.params);
+  if (params) opt.params.set(params);
   return opt;
 }
 

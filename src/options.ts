@@ -1,7 +1,7 @@
 // Validation of create() options: which hyperparameters each base and each rule takes, their
 // defaults (torch.optim's for the bases, the papers' for the rules) and the values allowed.
 // Nothing numeric. docs/rules/<id>.md says where each rule default comes from.
-import { fail } from './errors.js';
+import { fail, describe } from './errors.js';
 
 export const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
 export const RULES = ['constant', 'c2min', 'p2min', 'clara', 'csa', 'gala', 'secant', 'glyder', 'dadapt', 'prodigy', 'dog'] as const;
@@ -237,7 +237,7 @@ const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite'];
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], def?: T): T {
   if (value === undefined && def !== undefined) return def;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    const got = value === undefined ? 'nothing' : JSON.stringify(value);
+    const got = value === undefined ? 'nothing' : describe(value);
     fail('E_OPTION', `option '${field}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${got}`);
   }
   return value as T;
@@ -257,7 +257,7 @@ export function resolveConfig(options: Record<string, unknown>): Config {
   let base: BaseName;
   if (spec.bases.length === 1 && spec.bases[0] === 'none') {
     if (options.base !== undefined && options.base !== 'none') {
-      fail('E_OPTION', `rule '${rule}' carries its own update: leave 'base' out (got ${JSON.stringify(options.base)})`);
+      fail('E_OPTION', `rule '${rule}' carries its own update: leave 'base' out (got ${describe(options.base)})`);
     }
     base = 'none';
   } else {
@@ -274,12 +274,13 @@ export function resolveConfig(options: Record<string, unknown>): Config {
       const all = new Set([...STRUCTURAL, ...Object.keys(HYPERS), ...Object.values(RULE_SPECS).flatMap((s) => Object.keys(s.options))]);
       fail('E_OPTION', `unknown option '${key}'; options are ${[...all].join(', ')}`);
     }
-    if (rule === 'constant') {
-      const bases = HYPERS[key as keyof Hyperparameters]?.bases ?? [];
-      fail('E_OPTION', `option '${key}' does not apply to base '${base}'; it applies to ${bases.filter((b) => b !== 'none').join(', ')}`);
-    }
-    fail('E_OPTION', `option '${key}' does not apply to rule '${rule}'${base === 'none' ? '' : ` with base '${base}'`}; ` +
-      `it takes ${[...baseNames, ...ruleNames].join(', ')}`);
+    const owners = [
+      ...(key in HYPERS ? [`a base option of ${HYPERS[key as keyof Hyperparameters].bases.filter((b) => b !== 'none').join(', ')}`] : []),
+      ...(Object.entries(RULE_SPECS).filter(([, s]) => key in s.options).map(([r]) => `an option of rule '${r}'`)),
+    ];
+    const where = rule === 'constant' ? `base '${base}'` : `rule '${rule}'${base === 'none' ? '' : ` with base '${base}'`}`;
+    fail('E_OPTION', `option '${key}' does not apply to ${where}; it takes ${[...baseNames, ...ruleNames].join(', ')} ` +
+      `('${key}' is ${owners.join(' and ')})`);
   }
   const out: Record<string, unknown> = { base, rule, nonFinite };
   for (const name of baseNames) {
@@ -296,7 +297,8 @@ export function resolveConfig(options: Record<string, unknown>): Config {
     else out[name] = ospec.adaptive && value === 'adaptive' ? value : checked(name, value, ospec.check, ospec.adaptive);
   }
   if (out.etaMax !== undefined && (out.etaMax as number) < (out.etaMin as number)) {
-    fail('E_OPTION', `option 'etaMax' (${out.etaMax}) must not be below 'etaMin' (${out.etaMin})`);
+    const min = options.etaMin !== undefined ? `'etaMin' (${out.etaMin})` : `${out.etaMin}, the default 'etaMin' of rule '${rule}'${rule === 'gala' ? ' (1e-3·lr)' : ''}`;
+    fail('E_OPTION', `option 'etaMax' (${out.etaMax}) must not be below ${min}`);
   }
   if (out.nesterov && !((out.momentum as number) > 0)) {
     fail('E_OPTION', `option 'nesterov' needs momentum > 0 (base '${base}' has momentum ${out.momentum})`);
@@ -315,9 +317,6 @@ function checked(name: string, value: unknown, check: Check | undefined, adaptiv
   return value;
 }
 
-function describe(v: unknown): string {
-  return typeof v === 'number' ? String(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
-}
 
 /** Whether step() must carry the minibatch loss for this rule. */
 export const needsLoss = (rule: RuleName): boolean => RULE_SPECS[rule].needsLoss === true;

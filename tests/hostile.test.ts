@@ -258,4 +258,80 @@ life('too many live optimizers: E_MEMORY that says how many are live and what to
 });
 life.run();
 
+// ---------------------------------------------------------------------------------------------
+const input = suite('hostile: create() and load() refuse what they cannot honour, naming it');
+
+input('params: non-finite, float32-overflowing, strings, array-likes, BigInts are refused; nothing is created', async () => {
+  const ss = await stepsize();
+  for (const [params, code, why] of [
+    [[1, NaN, 3], 'E_OPTION', /params\[1\] is NaN/], [[1, 2, Infinity], 'E_OPTION', /params\[2\] is Infinity/],
+    [new Float64Array([-Infinity, 0, 0]), 'E_OPTION', /params\[0\] is -Infinity/], [[0, 1e39, 0], 'E_OPTION', /float32 can store.*params\[1\]/],
+    ['123', 'E_OPTION', /Array or a typed array.*"123"/], [{ length: 3 }, 'E_OPTION', /Array or a typed array/],
+    [[1, '2', 3], 'E_OPTION', /params\[1\] is "2"/], [new BigInt64Array(3), 'E_OPTION', /BigInt64Array/],
+    [new DataView(new ArrayBuffer(12)), 'E_OPTION', /DataView/], [null, 'E_OPTION', /got null/], [[1, 2], 'E_SIZE', /hold 3 numbers; got 2/],
+  ] as const) {
+    throwsCode(() => ss.create({ size: 3, base: 'sgd', params: params as any }), code, why);
+  }
+  const ok = ss.create({ size: 3, base: 'sgd', params: new Int8Array([1, -2, 3]) });
+  assert.equal([...ok.params], [1, -2, 3]);
+});
+
+input('sizes and shapes: BigInt, NaN, ±Infinity, fractions are named as they are (never "null", never a raw TypeError)', async () => {
+  const ss = await stepsize();
+  throwsCode(() => ss.create({ size: 10n as any, base: 'sgd' }), 'E_SIZE', /got 10n \(a BigInt\)/);
+  throwsCode(() => ss.create({ size: NaN, base: 'sgd' }), 'E_SIZE', /got NaN/);
+  throwsCode(() => ss.create({ size: Infinity, base: 'sgd' }), 'E_SIZE', /got Infinity/);
+  throwsCode(() => ss.create({ size: -Infinity, base: 'sgd' }), 'E_SIZE', /got -Infinity/);
+  throwsCode(() => ss.create({ size: 2.5, base: 'sgd' }), 'E_SIZE', /got 2\.5/);
+  throwsCode(() => ss.create({ tensors: { w: [NaN, 2] }, base: 'sgd' }), 'E_SIZE', /tensor 'w'.*"NaN"/);
+  throwsCode(() => ss.create({ tensors: { w: [2n as any] }, base: 'sgd' }), 'E_SIZE', /tensor 'w'.*2n/);
+  throwsCode(() => ss.create({ tensors: { w: '3' as any }, base: 'sgd' }), 'E_SIZE', /tensor 'w'.*"3"/);
+  throwsCode(() => ss.create({ size: 3, base: 'sgd', lr: NaN }), 'E_OPTION', /'lr'.*got NaN/);
+  throwsCode(() => ss.create({ size: 3, base: 'sgd', lr: -Infinity }), 'E_OPTION', /'lr'.*got -Infinity/);
+  throwsCode(() => ss.create({ size: 3, base: 'sgd', lr: 1n as any }), 'E_OPTION', /'lr'.*got 1n/);
+  throwsCode(() => ss.create({ size: 3, base: 'adam', beta1: Infinity }), 'E_OPTION', /'beta1'.*got Infinity/);
+  throwsCode(() => ss.create({ size: 3, base: 10n as any }), 'E_OPTION', /'base'.*got 10n/);
+});
+
+input('tensors: a Map, integer-like names in an object, duplicates and empty names are refused; [name, shape] pairs keep any order', async () => {
+  const ss = await stepsize();
+  throwsCode(() => ss.create({ tensors: new Map([['w', [3]]]) as any, base: 'sgd' }), 'E_SIZE', /plain object.*a Map.*Object\.fromEntries/);
+  throwsCode(() => ss.create({ tensors: { w: [2], 0: [3] } as any, base: 'sgd' }), 'E_SIZE', /tensor name '0' is an array index.*\[name, shape\] pairs/);
+  throwsCode(() => ss.create({ tensors: [['a', [2]], ['a', [3]]], base: 'sgd' }), 'E_SIZE', /tensor 'a' is named twice/);
+  throwsCode(() => ss.create({ tensors: [['', [2]]], base: 'sgd' }), 'E_SIZE', /must not be empty/);
+  throwsCode(() => ss.create({ tensors: [['a', [2], 'x']] as any, base: 'sgd' }), 'E_SIZE', /entry 0/);
+  const opt = ss.create({ tensors: [['w', [2]], ['10', [3]], ['2', [1]]], base: 'sgd' });
+  assert.equal(opt.tensors.map((t: any) => [t.name, t.offset]), [['w', 0], ['10', 2], ['2', 5]]);
+  const back = ss.restore(opt.save());
+  assert.equal(back.tensors, opt.tensors, 'the order survives a checkpoint');
+});
+
+input('an option that belongs elsewhere says whose it is and what this configuration takes', async () => {
+  const ss = await stepsize();
+  throwsCode(() => ss.create({ size: 3, base: 'adam', beta: 0.9 } as any), 'E_OPTION',
+    /option 'beta' does not apply to base 'adam'; it takes lr, beta1, beta2, eps, weightDecay, clipNorm \('beta' is an option of rule 'c2min'\)/);
+  throwsCode(() => ss.create({ size: 3, base: 'sgd', momentum: 0.9 } as any), 'E_OPTION', /'momentum' is a base option of momentum, sign, normalized/);
+  throwsCode(() => ss.create({ size: 3, rule: 'gala', base: 'sgd', etaMax: 1e-9 }), 'E_OPTION',
+    /'etaMax' \(1e-9\) must not be below 0.00001, the default 'etaMin' of rule 'gala' \(1e-3·lr\)/);
+  throwsCode(() => ss.create({ size: 3, rule: 'gala', base: 'sgd', etaMin: 1e-4, etaMax: 1e-5 }), 'E_OPTION', /below 'etaMin' \(0.0001\)/);
+});
+
+input('load() refuses unknown argument types and keys instead of loading the default module', async () => {
+  const { load } = await import('../build/index.js');
+  for (const [arg, why] of [
+    ['x', /options object.*"x"/], [42, /options object.*42/], [null, /options object.*null/], [[], /options object/],
+    [{ byte: new Uint8Array(8) }, /unknown load\(\) option 'byte'/], [{ modul: 1 }, /unknown load\(\) option 'modul'/],
+    [{ bytes: 'abc' }, /bytes.*ArrayBuffer/], [{ url: 42 }, /url.*string or a URL/], [{ response: 'x' }, /response.*Response/],
+  ] as const) {
+    try {
+      await load(arg as any);
+      assert.unreachable(`load(${String(arg)}) should fail`);
+    } catch (e: any) {
+      assert.is(e.code, 'E_LOAD', e.message);
+      assert.match(e.message, why);
+    }
+  }
+});
+input.run();
+
 export {};
