@@ -2,10 +2,7 @@
 //   init(base, rule, n, metaBytes)  lays out memory once (hyperparameters already written)
 //   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
-import {
-  BASE, P, G, N, NPAD, H_BASE, H_RULE, H_MAGIC, H_FORMAT, H_N, H_NPAD, H_SAVED, H_SCRATCH,
-  H_META, H_IMAGE, HEADER_BYTES, MAGIC, FORMAT, layout, padded,
-} from './layout';
+import { BASE, P, G, N, NPAD, H_BASE, H_RULE, H_SAVED, layout, slot } from './layout';
 import {
   BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_normalized, BASE_sign, BASE_none, RULE_constant, RULE_c2min, RULE_p2min,
   RULE_clara, RULE_csa, RULE_gala, RULE_secant, RULE_glyder, RULE_dadapt, RULE_prodigy, RULE_dog, BATCH_same,
@@ -27,7 +24,7 @@ import { scratch } from './layout';
 
 // The ids and layout constants are not exported: the build reads them from assembly/tables.ts
 // and bakes them into the loader (scripts/build.mjs).
-export { bytesNeeded } from './layout';
+export { bytesNeeded, maxParams } from './layout';
 
 /**
  * Saved state slots a rule adds to its base's, or -1 when the rule does not drive that base.
@@ -74,20 +71,21 @@ export function scratchFor(base: i32, rule: i32): u32 {
 export function header(): usize { return BASE; }
 
 /** 0 ok; 1 unknown base; 2 unknown rule or one that does not drive this base; 3 memory cannot hold it. */
-export function init(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
+export function init(base: i32, rule: i32, n: u32): i32 {
   if (baseSlots(base) < 0) return 1;
   if (ruleSlots(rule, base) < 0) return 2;
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
-  return layout(n, <u32>slotsFor(base, rule), scratchFor(base, rule), metaBytes);
+  return layout(n, <u32>slotsFor(base, rule), scratchFor(base, rule));
 }
 
+// Addresses are u32; JS reads an i32 result as signed, so the loader takes them >>> 0.
 export function params(): usize { return P; }
+/** Saved state vector k (the base's first, then the rule's; checkpoints name them by role). */
+export function slotPtr(k: u32): usize { return slot(k); }
 /** The averaged iterate a rule keeps (dog's x̄), or 0 when it keeps none. */
 export function average(): usize { return load<i32>(BASE + H_RULE) == RULE_dog ? dogAverage() : 0; }
 export function grads(): usize { return G; }
-export function meta(): usize { return BASE + HEADER_BYTES; }
-export function imageBytes(): u32 { return load<u32>(BASE + H_IMAGE); }
 
 /**
  * One optimizer step from the gradient in grads(); `loss` is the minibatch loss when
@@ -159,30 +157,10 @@ export function wantsGradient(loss: f64): bool {
   return true;
 }
 
-/** Checksum of the checkpoint image (header .. last saved slot). */
-export function imageHash(): u64 { return hash64(BASE, imageBytes()); }
-
 /** Hash of the parameters' bytes (the logical n floats): a trajectory fingerprint. */
 export function paramsHash(): u64 { return hash64(P, N << 2); }
 
 /** True when params and every saved slot hold only finite values. */
 export function stateFinite(): bool {
   return allFinite(P, NPAD * (1 + load<u32>(BASE + H_SAVED)));
-}
-
-/**
- * After a checkpoint image was copied over the header: 0 when its layout fields agree with
- * the layout init made for it, 1 otherwise. Then zeroes the padding of every saved vector,
- * so a crafted image cannot leave values where kernels assume zeros.
- */
-export function checkImage(base: i32, rule: i32, n: u32, metaBytes: u32): i32 {
-  if (load<u32>(BASE + H_MAGIC) != MAGIC || load<u32>(BASE + H_FORMAT) != FORMAT) return 1;
-  if (load<i32>(BASE + H_BASE) != base || load<i32>(BASE + H_RULE) != rule) return 1;
-  if (load<u32>(BASE + H_N) != n || load<u32>(BASE + H_NPAD) != padded(n)) return 1;
-  if (load<u32>(BASE + H_SAVED) != <u32>slotsFor(base, rule)) return 1;
-  if (load<u32>(BASE + H_SCRATCH) != scratchFor(base, rule) || load<u32>(BASE + H_META) != metaBytes) return 1;
-  if (load<u32>(BASE + H_IMAGE) != <u32>(G - BASE)) return 1;
-  const tail = (NPAD - N) << 2, vec = <usize>NPAD << 2;
-  for (let v = P; v < G; v += vec) memory.fill(v + (<usize>N << 2), 0, tail);
-  return 0;
 }

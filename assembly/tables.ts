@@ -3,4 +3,4 @@
 // JavaScript entries; stepsize.wasm itself exports none of them (their names were an eighth
 // of its gzipped size) but carries a fingerprint of them in a custom section.
 export * from './ids';
-export { MAGIC, FORMAT, HEADER_BYTES, H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS } from './layout';
+export { H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS } from './layout';

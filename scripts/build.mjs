@@ -33,7 +33,7 @@ run(bin('asc'), ['assembly/tables.ts', '--target', 'tables']);
 const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
 rmSync(`${root}build/tables.wasm`);
 const tables = JSON.stringify(packTables(Object.entries(tableGlobals)
-  .filter(([k, v]) => v instanceof WebAssembly.Global && !/^S_.+_/.test(k)) // (a rule's own state slots stay in WASM)
+  .filter(([, v]) => v instanceof WebAssembly.Global) // (every name: checkpoints name the scalar state)
   .map(([k, v]) => [k, Number(v.value)])));
 const fingerprint = fnv1a(tables);
 appendCustomSection(wasmPath, 'stepsize', fingerprint);
@@ -82,6 +82,14 @@ await Promise.all([
     }],
   }),
 ]);
+// npm run golden: writes this version's golden checkpoints (Node), with the built package.
+await build({
+  ...common, platform: 'node', entryPoints: ['tests/golden-write.ts'], outfile: 'build/tests/golden-write.js',
+  external: ['node:*'], plugins: [{
+    name: 'package-under-test',
+    setup(b) { b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true })); },
+  }],
+});
 // The tfjs adapter's tests (Node): tfjs stays external, the adapter is the built one.
 await build({
   ...common, platform: 'node', entryPoints: ['tests/tfjs-main.ts'], outfile: 'build/tests/tfjs.js',

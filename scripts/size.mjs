@@ -1,10 +1,10 @@
 // npm run size: raw and gzipped bytes of what users ship, and the inline bundle's budget
-// (≤ 16 KiB gzipped with every rule in it). Run after `npm run build`.
+// (≤ 20 KiB gzipped with every rule in it). Run after `npm run build`.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const root = new URL('../build/', import.meta.url);
-const BUDGET = 16 * 1024;
+const BUDGET = 20 * 1024; // raised from 16 KiB with the checkpoint format that names its contents
 const rows = [
   ['stepsize.wasm', 'the kernels (every base and rule)'],
   ['index.js', 'ESM, loads stepsize.wasm beside it (new URL(…, import.meta.url))'],
@@ -22,7 +22,7 @@ for (const [file, what] of rows) {
   if (file === 'inline.js') {
     const ok = gz <= BUDGET;
     over ||= !ok;
-    console.log(`${''.padEnd(18)}budget: inline.js gzipped ${gz} B ${ok ? '≤' : '>'} ${BUDGET} B (16 KiB): ${ok ? 'met' : 'NOT met'}`);
+    console.log(`${''.padEnd(18)}budget: inline.js gzipped ${gz} B ${ok ? '≤' : '>'} ${BUDGET} B (20 KiB): ${ok ? 'met' : 'NOT met'}`);
   }
 }
 process.exitCode = over ? 1 : 0;

@@ -1,64 +1,240 @@
-// Restoring save() bytes. Layout of the bytes: the module's checkpoint image (header,
-// layout record, params, saved state slots) followed by its 64-bit checksum, little-endian.
-// Everything is checked before anything is handed out: magic, format version, sizes,
-// checksum (computed in WASM over the copied image), layout fields, hyperparameters.
-import { fail, StepsizeError } from './errors.js';
-import { BASES, RULES, resolveConfig, decodeHyper } from './options.js';
-import { decodeMeta } from './layout.js';
+// Checkpoints: save() bytes and restore(). A checkpoint names what it holds, so a later build
+// reads an earlier one whatever the module's internal ids and layout:
+//
+//   offset  bytes  what (little-endian)
+//   0       4      magic "SPSZ"
+//   4       4      format (2); changes only with a deliberate break, which then refuses older ones by number
+//   8       4      D: the descriptor's bytes (UTF-8 JSON, space-padded to a multiple of 4)
+//   12      4      0 (reserved)
+//   16      8      V: the vectors' bytes (f64)
+//   24      D      descriptor: { base, rule, options, tensors, n, state, stats, vectors }
+//                    options  every resolved option by name (±Infinity as the strings "Infinity", "-Infinity")
+//                    state    the scalar state by name ('step', ..., '<rule>.<name>')
+//                    stats    the last step's telemetry by name
+//                    vectors  [{ role, length }] in the order their float32 data follows
+//                  (room for per-tensor and per-group entries: a later format-2 reader ignores none
+//                  and a later writer adds them under new keys, which older readers refuse by name)
+//   24 + D  V      each vector's float32 values, in the order of `vectors`
+//   24+D+V  8      checksum of every byte before it (two 32-bit FNV-1a lanes over 32-bit words)
+//
+// restore() checks, before laying anything out: magic, format, that the length the header
+// implies is the length given, the checksum; then it validates every decoded field as create()
+// would (options through the same resolveConfig, the layout through resolveLayout, every scalar
+// finite and of its kind, every vector value finite, Adam's v >= 0). The checksum detects
+// corruption, not tampering: it is the validation that keeps a crafted checkpoint from putting
+// the optimizer anywhere create() plus steps could not reach.
+import { fail, describe, StepsizeError } from './errors.js';
+import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, NON_NEGATIVE_VECTORS, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { resolveLayout, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
-import type { Tables } from './wasm.js';
+import { addr, type Exports, type Tables } from './wasm.js';
 
-export function restoreOptimizer(module: WebAssembly.Module, tables: Tables, bytes: unknown): Optimizer {
+const MAGIC = 0x5a535053; // "SPSZ"
+const FORMAT = 2;
+const HEAD = 24;
+/** What each earlier format was written by, for the message that refuses it. */
+const RETIRED: Record<number, string> = { 1: 'stepsize 0.1' };
+
+interface Descriptor {
+  base: BaseName; rule: RuleName; options: Record<string, unknown>; tensors: [string, number[]][]; n: number;
+  state: Record<string, number>; stats: Record<string, number>; vectors: { role: string; length: number }[];
+}
+
+/** Two 32-bit FNV-1a lanes (different offsets, the same prime) over little-endian 32-bit words. */
+function checksum(bytes: Uint8Array, end: number): [number, number] {
+  const words = bytes.byteOffset % 4 === 0
+    ? new Uint32Array(bytes.buffer, bytes.byteOffset, end >>> 2)
+    : new Uint32Array(bytes.slice(0, end).buffer);
+  let a = 0x811c9dc5, b = 0x050c5d1f;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ (w >>> 16 | w << 16), 0x01000193);
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+/** The JSON of a value with ±Infinity as strings (JSON has no infinities). */
+const toJson = (v: unknown): string => JSON.stringify(v, (_k, x) => (x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x));
+
+/** The name → value pairs of a header region (state or stats) that apply to this rule. */
+function named(names: Map<string, number>, values: Float64Array, rule: RuleName): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, id] of names) {
+    const cut = name.indexOf('_');
+    if (cut < 0) out[name] = values[id];
+    else if (name.slice(0, cut) === rule) out[`${rule}.${name.slice(cut + 1)}`] = values[id];
+  }
+  return out;
+}
+
+/** save(): the checkpoint of an optimizer's current state. */
+export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: Layout): Uint8Array {
+  const h = addr(x.header()), buf = x.memory.buffer;
+  const state = named(t.state, new Float64Array(buf, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), config.rule);
+  const stats = named(t.stats, new Float64Array(buf, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), config.rule);
+  for (const [name, v] of [...Object.entries(state), ...Object.entries(stats)]) {
+    if (!Number.isFinite(v)) fail('E_STATE', `the optimizer's '${name}' is ${v}; a checkpoint never holds NaN or ±Infinity`);
+  }
+  const { base, rule, ...options } = config;
+  const roles = vectorRoles(base, rule);
+  const n = layout.n;
+  const desc: Descriptor = {
+    base, rule, options, tensors: layout.tensors.map((tt) => [tt.name, tt.shape]), n, state, stats,
+    vectors: roles.map((role) => ({ role, length: n })),
+  };
+  let json = new TextEncoder().encode(toJson(desc));
+  const D = (json.length + 3) & ~3;
+  const V = roles.length * 4 * n;
+  const out = new Uint8Array(HEAD + D + V + 8);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, MAGIC, true); dv.setUint32(4, FORMAT, true); dv.setUint32(8, D, true); dv.setFloat64(16, V, true);
+  out.fill(0x20, HEAD, HEAD + D);
+  out.set(json, HEAD);
+  json = new Uint8Array(0);
+  roles.forEach((_role, k) => {
+    const from = k === 0 ? addr(x.params()) : addr(x.slotPtr(k - 1));
+    out.set(new Uint8Array(buf, from, 4 * n), HEAD + D + 4 * n * k);
+  });
+  const [a, b] = checksum(out, HEAD + D + V);
+  dv.setUint32(HEAD + D + V, a, true); dv.setUint32(HEAD + D + V + 4, b, true);
+  return out;
+}
+
+const bad = (what: string): never => fail('E_CHECKPOINT', what);
+
+/** restore(): validates everything, then lays out a new optimizer holding exactly that state. */
+export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: unknown): Optimizer {
   const buf = asBytes(bytes);
-  const c = tables.consts;
-  const headerBytes = c.get('HEADER_BYTES')!;
-  if (buf.length < headerBytes + 8) fail('E_CHECKPOINT', `checkpoint is ${buf.length} bytes: too short to be one (truncated?)`);
+  if (buf.length < HEAD + 8) bad(`checkpoint is ${buf.length} bytes: too short to be one (truncated?)`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (dv.getUint32(0, true) !== c.get('MAGIC')) fail('E_CHECKPOINT', 'these bytes are not a stepsize checkpoint (wrong magic)');
+  if (dv.getUint32(0, true) !== MAGIC) bad('these bytes are not a stepsize checkpoint (wrong magic)');
   const format = dv.getUint32(4, true);
-  if (format !== c.get('FORMAT')) {
-    fail('E_CHECKPOINT', `checkpoint format ${format} is not supported by this version of stepsize (it reads format ${c.get('FORMAT')})`);
+  if (format !== FORMAT) {
+    bad(RETIRED[format]
+      ? `checkpoint format ${format} (written by ${RETIRED[format]}) is no longer read: this version of stepsize reads format ${FORMAT}`
+      : `checkpoint format ${format} is not supported by this version of stepsize (it reads format ${FORMAT})`);
   }
-  const baseId = dv.getInt32(8, true), ruleId = dv.getInt32(12, true), n = dv.getUint32(16, true);
-  const metaBytes = dv.getUint32(32, true), image = dv.getUint32(36, true);
-  const base = nameOf(tables.bases, baseId, [...BASES, 'none'] as const, 'base');
-  const rule = nameOf(tables.rules, ruleId, RULES, 'rule');
-  if (image + 8 !== buf.length) {
-    fail('E_CHECKPOINT', `checkpoint is ${buf.length} bytes but its header describes ${image + 8}: truncated or padded`);
+  const D = dv.getUint32(8, true), V = dv.getFloat64(16, true);
+  if (dv.getUint32(12, true) !== 0 || D % 4 !== 0 || !Number.isSafeInteger(V) || V < 0 || V % 4 !== 0) {
+    bad('checkpoint header fields are invalid (corrupted)');
   }
-  // The hyperparameters are validated exactly as create() validates them.
-  const hyper = new Float64Array(buf.slice(c.get('H_HYPER')!, c.get('H_HYPER')! + 8 * c.get('NHYPER')!).buffer);
-  let config;
+  const implied = HEAD + D + V + 8;
+  if (implied !== buf.length) bad(`checkpoint is ${buf.length} bytes but its header describes ${implied}: truncated or padded`);
+  const [a, b] = checksum(buf, HEAD + D + V);
+  if (dv.getUint32(HEAD + D + V, true) !== a || dv.getUint32(HEAD + D + V + 4, true) !== b) {
+    bad('checkpoint checksum does not match: the bytes were corrupted');
+  }
+  const desc = parseDescriptor(buf.subarray(HEAD, HEAD + D));
+  const { config, layout } = checkDescriptor(desc, V, t);
+  // every vector value, before any memory is laid out for them
+  const roles = vectorRoles(config.base, config.rule);
+  const data = buf.byteOffset % 4 === 0 ? buf : buf.slice();
+  const floats = new Float32Array(data.buffer, data.byteOffset + HEAD + D, V / 4);
+  const order = desc.vectors.map((v) => v.role);
+  for (const [k, role] of order.entries()) {
+    const from = k * layout.n, nonNeg = NON_NEGATIVE_VECTORS.includes(role);
+    for (let i = from; i < from + layout.n; i++) {
+      const v = floats[i];
+      if (!(v - v === 0) || (nonNeg && v < 0)) bad(`checkpoint vector '${role}' holds ${v} at ${i - from}: ${nonNeg ? 'it must be finite and >= 0' : 'every value must be finite'}`);
+    }
+  }
+  const x = instantiate(module, t, config, layout);
+  const mem = x.memory.buffer;
+  for (const [k, role] of order.entries()) {
+    const slot = roles.indexOf(role);
+    const to = slot === 0 ? addr(x.params()) : addr(x.slotPtr(slot - 1));
+    new Uint8Array(mem, to, 4 * layout.n).set(new Uint8Array(floats.buffer, floats.byteOffset + 4 * k * layout.n, 4 * layout.n));
+  }
+  const h = addr(x.header());
+  writeNamed(t.state, new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), config.rule, desc.state);
+  writeNamed(t.stats, new Float64Array(mem, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), config.rule, desc.stats);
+  return new Optimizer(x, t, config, layout);
+}
+
+function writeNamed(names: Map<string, number>, into: Float64Array, rule: RuleName, values: Record<string, number>): void {
+  for (const [name, v] of Object.entries(values)) {
+    const dot = name.indexOf('.');
+    const id = names.get(dot < 0 ? name : `${rule}_${name.slice(dot + 1)}`);
+    if (id !== undefined) into[id] = v;
+  }
+}
+
+function parseDescriptor(bytes: Uint8Array): Descriptor {
+  let d: unknown;
   try {
-    config = resolveConfig(decodeHyper(base, rule, tables.hyper, hyper));
-  } catch (e) {
-    throw e instanceof StepsizeError ? new StepsizeError('E_CHECKPOINT', `checkpoint holds invalid hyperparameters: ${e.message}`) : e;
+    d = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return bad('checkpoint descriptor is unreadable');
   }
-  const meta = buf.subarray(headerBytes, headerBytes + metaBytes);
-  let layout;
+  const obj = (v: unknown, what: string): Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : bad(`checkpoint ${what} is ${describe(v)}, not an object`);
+  const o = obj(d, 'descriptor');
+  const keys = ['base', 'rule', 'options', 'tensors', 'n', 'state', 'stats', 'vectors'];
+  for (const k of Object.keys(o)) if (!keys.includes(k)) bad(`checkpoint holds '${k}', which this version of stepsize does not know`);
+  for (const k of keys) if (!(k in o)) bad(`checkpoint lacks '${k}'`);
+  obj(o.options, 'options'); obj(o.state, 'state'); obj(o.stats, 'stats');
+  if (!Array.isArray(o.tensors)) bad(`checkpoint tensors are ${describe(o.tensors)}, not a list`);
+  if (!Array.isArray(o.vectors)) bad(`checkpoint vectors are ${describe(o.vectors)}, not a list`);
+  return o as unknown as Descriptor;
+}
+
+/** Validates the descriptor exactly as create() validates its options, and more. */
+function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config; layout: Layout } {
+  if (!(RULES as readonly unknown[]).includes(d.rule)) bad(`checkpoint names rule ${describe(d.rule)}, which this version of stepsize does not know`);
+  if (!([...BASES, 'none'] as readonly unknown[]).includes(d.base)) bad(`checkpoint names base ${describe(d.base)}, which this version of stepsize does not know`);
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.options)) options[k] = v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+  let config: Config, layout: Layout;
   try {
-    layout = decodeMeta(meta, n);
+    config = resolveConfig({ ...options, rule: d.rule, ...(d.base === 'none' ? {} : { base: d.base }) });
+    if (config.base !== d.base) bad(`checkpoint base '${d.base}' does not go with rule '${d.rule}'`);
   } catch (e) {
-    throw e instanceof StepsizeError ? new StepsizeError('E_CHECKPOINT', `checkpoint layout record is invalid: ${e.message}`) : e;
+    throw e instanceof StepsizeError && e.code !== 'E_CHECKPOINT' ? new StepsizeError('E_CHECKPOINT', `checkpoint holds invalid options: ${e.message.replace(/^stepsize: /, '')}`) : e;
   }
-  const x = instantiate(module, tables, config, layout, meta);
-  if (x.imageBytes() !== image) fail('E_CHECKPOINT', `checkpoint image is ${image} bytes; a ${base}/${rule} optimizer of ${n} parameters has ${x.imageBytes()}`);
-  new Uint8Array(x.memory.buffer, x.header(), image).set(buf.subarray(0, image));
-  const want = dv.getBigUint64(image, true);
-  if (BigInt.asUintN(64, x.imageHash()) !== want) fail('E_CHECKPOINT', 'checkpoint checksum does not match: the bytes were corrupted');
-  if (x.checkImage(baseId, ruleId, n, metaBytes) !== 0) fail('E_CHECKPOINT', 'checkpoint header fields disagree with its layout');
-  if (!x.stateFinite()) fail('E_CHECKPOINT', 'checkpoint holds non-finite parameters or state');
-  return new Optimizer(x, tables, config, layout);
+  try {
+    layout = resolveLayout(d.n, d.tensors.length ? d.tensors : undefined);
+  } catch (e) {
+    throw e instanceof StepsizeError ? new StepsizeError('E_CHECKPOINT', `checkpoint layout is invalid: ${e.message.replace(/^stepsize: /, '')}`) : e;
+  }
+  // vectors: exactly this base and rule's roles, each of n floats, adding up to V bytes
+  const roles = vectorRoles(config.base, config.rule);
+  const given = d.vectors.map((v) => (v !== null && typeof v === 'object' ? (v as { role?: unknown }).role : v));
+  if (given.length !== roles.length || roles.some((r) => !given.includes(r)) || new Set(given).size !== given.length) {
+    bad(`checkpoint vectors are ${describe(given)}; a ${config.base}/${config.rule} optimizer keeps ${roles.join(', ')}`);
+  }
+  for (const v of d.vectors) {
+    if (v.length !== layout.n) bad(`checkpoint vector '${v.role}' has ${describe(v.length)} values; the layout has ${layout.n}`);
+  }
+  if (V !== roles.length * 4 * layout.n) bad(`checkpoint vectors take ${V} bytes; ${roles.length} vectors of ${layout.n} floats take ${roles.length * 4 * layout.n}`);
+  // scalar state: exactly the names this rule keeps, each finite and of its kind
+  const kinds = new Map(stateKinds(config.rule));
+  for (const name of Object.keys(d.state)) if (!kinds.has(name)) bad(`checkpoint holds state '${name}', which rule '${config.rule}' does not keep`);
+  for (const [name, kind] of kinds) {
+    if (!(name in d.state)) bad(`checkpoint lacks the state '${name}'`);
+    checkScalar(`state '${name}'`, d.state[name], kind);
+  }
+  const statNames = Object.keys(named(t.stats, new Float64Array(t.consts.get('NSTATS')!), config.rule));
+  for (const [name, v] of Object.entries(d.stats)) {
+    if (!statNames.includes(name)) bad(`checkpoint holds stat '${name}', which rule '${config.rule}' does not report`);
+    checkScalar(`stat '${name}'`, v, 'finite');
+  }
+  return { config, layout };
+}
+
+function checkScalar(what: string, v: unknown, kind: StateKind): void {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (
+    kind === 'finite' || (kind === 'nonNegative' && v >= 0) || (kind === 'count' && Number.isSafeInteger(v) && v >= 0) ||
+    (kind === 'flag' && (v === 0 || v === 1)));
+  if (!ok) {
+    const allowed = { finite: 'a finite number', nonNegative: 'a finite number >= 0', count: 'a whole number >= 0', flag: '0 or 1' }[kind];
+    bad(`checkpoint ${what} is ${describe(v)}; it must be ${allowed}`);
+  }
 }
 
 function asBytes(bytes: unknown): Uint8Array {
   if (bytes instanceof Uint8Array) return bytes;
   if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return fail('E_CHECKPOINT', 'restore() takes the Uint8Array (or ArrayBuffer) that save() returned');
-}
-
-function nameOf<T extends string>(ids: Map<string, number>, id: number, names: readonly T[], what: string): T {
-  for (const name of names) if (ids.get(name) === id) return name;
-  return fail('E_CHECKPOINT', `checkpoint names ${what} id ${id}, which this version of stepsize does not know`);
+  return bad(`restore() takes the Uint8Array (or ArrayBuffer) that save() returned; got ${describe(bytes)}`);
 }

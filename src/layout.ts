@@ -99,21 +99,3 @@ export function checkParams(params: unknown, n: number): ArrayLike<number> {
   }
   return p as ArrayLike<number>;
 }
-
-/** The UTF-8 JSON that a checkpoint keeps of the layout. */
-export function encodeMeta(layout: Layout): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ tensors: layout.tensors.map((t) => [t.name, t.shape]) }));
-}
-
-export function decodeMeta(bytes: Uint8Array, n: number): Layout {
-  let tensors: unknown;
-  try {
-    const parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    tensors = parsed.tensors;
-    if (!Array.isArray(tensors)) throw new Error();
-    if (tensors.length === 0) return { n, tensors: [] };
-  } catch {
-    return fail('E_CHECKPOINT', 'checkpoint layout record is unreadable');
-  }
-  return resolveLayout(n, tensors);
-}

@@ -2,9 +2,10 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { resolveConfig, encodeHyper, needsLoss, needsClosure, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
-import { resolveLayout, checkParams, encodeMeta, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
-import type { Exports, Tables } from './wasm.js';
+import { resolveConfig, encodeHyper, needsLoss, needsClosure, vectorRoles, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
+import { resolveLayout, checkParams, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
+import { addr, type Exports, type Tables } from './wasm.js';
+import { writeCheckpoint } from './checkpoint.js';
 
 export interface CreateOptions extends Hyperparameters, RuleOptions {
   /** Number of parameters (or give `tensors`). */
@@ -68,11 +69,11 @@ export class Optimizer {
     this.#layout = layout;
     this.size = layout.n;
     const buf = exports.memory.buffer;
-    this.#params = new Float32Array(buf, exports.params(), layout.n);
-    this.#grads = new Float32Array(buf, exports.grads(), layout.n);
-    const avg = exports.average();
+    this.#params = new Float32Array(buf, addr(exports.params()), layout.n);
+    this.#grads = new Float32Array(buf, addr(exports.grads()), layout.n);
+    const avg = addr(exports.average());
     this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.n);
-    const h = exports.header();
+    const h = addr(exports.header());
     this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
     this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
     live++;
@@ -117,8 +118,8 @@ export class Optimizer {
     const buf = x.memory.buffer;
     return {
       name: t.name, shape: [...t.shape], offset: t.offset,
-      params: new Float32Array(buf, x.params() + 4 * t.offset, t.length),
-      grads: new Float32Array(buf, x.grads() + 4 * t.offset, t.length),
+      params: new Float32Array(buf, addr(x.params()) + 4 * t.offset, t.length),
+      grads: new Float32Array(buf, addr(x.grads()) + 4 * t.offset, t.length),
     };
   }
 
@@ -138,7 +139,7 @@ export class Optimizer {
       fail('E_OPTION', `rule '${this.config.rule}' adapts its own learning rate; setLr applies to rule 'constant' (for schedules)`);
     }
     if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail('E_OPTION', `setLr takes a finite number > 0; got ${String(lr)}`);
-    new Float64Array(x.memory.buffer, x.header() + this.#t.consts.get('H_HYPER')!, 1 + this.#t.hyper.get('lr')!)[this.#t.hyper.get('lr')!] = lr;
+    new Float64Array(x.memory.buffer, addr(x.header()) + this.#t.consts.get('H_HYPER')!, 1 + this.#t.hyper.get('lr')!)[this.#t.hyper.get('lr')!] = lr;
     this.config = Object.freeze({ ...this.config, lr });
   }
 
@@ -232,7 +233,7 @@ export class Optimizer {
       for (let k = 0; k < count; k++) {
         const id = x.probeBatch(k);
         const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
-        const view = new Float32Array(x.memory.buffer, x.probeGrads(k), this.size);
+        const view = new Float32Array(x.memory.buffer, addr(x.probeGrads(k)), this.size);
         x.probeEnter(k);
         try {
           yield { batch, view };
@@ -283,15 +284,14 @@ export class Optimizer {
     return BigInt.asUintN(64, x.paramsHash()).toString(16).padStart(16, '0');
   }
 
-  /** The whole state (header, hyperparameters, layout, params, the rule's and base's state), versioned and checksummed. */
+  /**
+   * The whole state, named so that later versions read it: options, scalar state and stats by
+   * name, params and state vectors by role, versioned and checksummed (src/checkpoint.ts).
+   */
   save(): Uint8Array {
     const x = this.#idle();
     if (!x.stateFinite()) fail('E_STATE', 'parameters or state are non-finite; a checkpoint never holds NaN or ±Infinity');
-    const len = x.imageBytes();
-    const out = new Uint8Array(len + 8);
-    out.set(new Uint8Array(x.memory.buffer, x.header(), len));
-    new DataView(out.buffer).setBigUint64(len, BigInt.asUintN(64, x.imageHash()), true);
-    return out;
+    return writeCheckpoint(x, this.#t, this.config as Config, this.#layout);
   }
 
   /**
@@ -318,14 +318,14 @@ export function createOptimizer(module: WebAssembly.Module, tables: Tables, opti
   const config = resolveConfig(own);
   const layout = resolveLayout(own.size, own.tensors);
   const params = own.params === undefined ? undefined : checkParams(own.params, layout.n);
-  const x = instantiate(module, tables, config, layout, encodeMeta(layout));
+  const x = instantiate(module, tables, config, layout);
   const opt = new Optimizer(x, tables, config, layout);
   if (params) opt.params.set(params);
   return opt;
 }
 
 /** A fresh instance laid out for this config; the header's hyperparameters written. */
-export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout, meta: Uint8Array): Exports {
+export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout): Exports {
   let x: Exports;
   try {
     x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
@@ -336,19 +336,24 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   }
   const base = tables.bases.get(config.base)!, rule = tables.rules.get(config.rule)!;
   const saved = x.slotsFor(base, rule), scratch = x.scratchFor(base, rule);
-  const need = x.bytesNeeded(layout.n, saved, scratch, meta.length) + x.header();
-  if (need > 2 ** 32 - 65536) {
-    const perParam = 4 * (2 + saved + scratch);
-    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ${fmtBytes(need)} of ` +
-      `WebAssembly memory (${perParam} bytes per parameter); a 32-bit memory holds at most 4 GiB, ` +
-      `so at most ${Math.floor((2 ** 32 - 65536 - x.header() - 1024 - meta.length - 64) / perParam)} parameters here`);
+  if (saved !== vectorRoles(config.base, config.rule).length - 1) {
+    fail('E_LOAD', `stepsize.wasm keeps ${saved} state vectors for ${config.base}/${config.rule}; the loader names ${vectorRoles(config.base, config.rule).length - 1}`);
   }
-  const h = x.header();
+  const max = x.maxParams(saved, scratch);
+  if (layout.n > max) {
+    const perParam = 4 * (2 + saved + scratch);
+    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ` +
+      `${fmtBytes(x.bytesNeeded(layout.n, saved, scratch) + addr(x.header()))} of WebAssembly memory (${perParam} bytes per parameter); ` +
+      `a 32-bit memory holds at most 4 GiB, so at most ${max} parameters here`);
+  }
+  const h = addr(x.header());
   encodeHyper(config, tables.hyper, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
-  const code = x.init(base, rule, layout.n, meta.length);
-  if (code === 3) fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(need)} for ${layout.n} parameters`);
+  const code = x.init(base, rule, layout.n);
+  if (code === 3) {
+    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(x.bytesNeeded(layout.n, saved, scratch) + h)} ` +
+      `for ${layout.n} parameters (its limit is below 4 GiB, or the machine is out of memory)`);
+  }
   if (code !== 0) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
-  new Uint8Array(x.memory.buffer, x.meta(), meta.length).set(meta);
   return x;
 }
 

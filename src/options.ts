@@ -127,9 +127,29 @@ interface RuleOption {
   infinite?: boolean;   // Infinity allowed (encoded as 0)
 }
 
+/** What a checkpoint may hold in a scalar: a count (whole number >= 0), a flag (0 or 1), a value >= 0, or any finite value. */
+export type StateKind = 'count' | 'flag' | 'nonNegative' | 'finite';
+
+/** The scalar state every optimizer keeps, by name (the rule's own are in its spec). */
+export const COMMON_STATE: Record<string, StateKind> = { step: 'count', skipped: 'count', lr: 'nonNegative', retraces: 'count' };
+
+/** The state vectors each base keeps, in slot order, by the role a checkpoint names them with. */
+export const BASE_VECTORS: Record<BaseName, readonly string[]> = {
+  sgd: [], none: [], momentum: ['buffer'], sign: ['buffer'], normalized: ['buffer'], adam: ['m', 'v'], adamw: ['m', 'v'],
+};
+
+/** Vectors whose every value is >= 0 (Adam's second moment): a checkpoint holding a negative one is refused. */
+export const NON_NEGATIVE_VECTORS: readonly string[] = ['v'];
+
 interface RuleSpec {
   /** Bases the rule drives; ['none'] when it carries its own update. */
   bases: readonly BaseName[];
+  /** Every saved state vector with this base, in slot order (default: the base's, then `extraVectors`). */
+  vectors?: (b: BaseName) => readonly string[];
+  /** The vectors the rule adds after the base's (when `vectors` is not given). */
+  extraVectors?: readonly string[];
+  /** The rule's own scalar state, by name, and what each may hold. */
+  state?: Record<string, StateKind>;
   /** The base options it accepts, per base (default: all the base takes). */
   baseOptions?: (b: BaseName) => readonly string[];
   /** Its initial-LR default, when not the base's. */
@@ -149,18 +169,21 @@ const PEER_SPECS = {
   dadapt: {
     // torch.optim-style bases: momentum gives the SGD form's β (x ← βx + (1−β)z), adamw decoupled decay
     bases: ['sgd', 'momentum', 'adam', 'adamw'], lr: 1,
+    // sgd and momentum keep s and x0 (the momentum form's own averaging needs no buffer); adam forms add s
+    vectors: (b: BaseName) => (b === 'sgd' || b === 'momentum' ? ['s', 'x0'] : ['m', 'v', 's']),
+    state: { D: 'nonNegative', R: 'finite', G0: 'nonNegative' },
     baseOptions: (b: BaseName) => (b === 'momentum' ? ['lr', 'momentum', 'weightDecay', 'clipNorm'] : Object.keys(HYPERS).filter((k) => k !== 'nesterov' && HYPERS[k as keyof Hyperparameters].bases.includes(b))),
     options: { d0: PEER_DISTANCE, growthRate: { def: Infinity, check: growth, infinite: true }, biasCorrection: { def: false } },
   },
   prodigy: {
-    bases: ['adam', 'adamw'], lr: 1,
+    bases: ['adam', 'adamw'], lr: 1, extraVectors: ['s', 'x0'], state: { D: 'nonNegative', Dmax: 'nonNegative', R: 'finite' },
     options: {
       d0: PEER_DISTANCE, dCoef: { def: 1, check: positive }, growthRate: { def: Infinity, check: growth, infinite: true },
       biasCorrection: { def: false }, safeguardWarmup: { def: false },
     },
   },
   dog: {
-    bases: ['sgd'], lr: 1,
+    bases: ['sgd'], lr: 1, extraVectors: ['x0', 'xbar'], state: { rbar: 'nonNegative', G: 'nonNegative' },
     options: {
       repsRel: { def: 1e-6, check: positive }, eps: { def: 1e-8, check: positive },
       average: { def: true }, averageGamma: { def: 8, check: nonNegative },
@@ -171,15 +194,21 @@ const PEER_SPECS = {
 export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   constant: { bases: BASES, options: {} },
   c2min: {
-    bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true,
+    bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true, extraVectors: ['P', 'm'],
+    state: { alpha: 'nonNegative', beta: 'nonNegative', q: 'nonNegative', best: 'finite', F: 'finite', N: 'nonNegative', f0: 'finite', started: 'flag' },
     options: {
       beta: { def: 0.7, check: unit, adaptive: true },
       posSlope: { def: 0.6, check: slope },
       negSlope: { def: 0.5, check: { allowed: 'a number in [0, 1)', ok: (v) => v >= 0 && v < 1 } },
     },
   },
-  p2min: { bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true, options: {} },
+  p2min: {
+    bases: ['none'], baseOptions: () => ['lr'], lr: 1e-5, needsLoss: true, extraVectors: ['P'],
+    state: { alpha: 'nonNegative', D: 'nonNegative', E: 'nonNegative', best: 'finite', last: 'finite', finit: 'finite', q: 'nonNegative', started: 'flag' },
+    options: {},
+  },
   clara: {
+    extraVectors: ['path'], state: { eta: 'nonNegative' },
     bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] : ['lr']),
     options: {
       c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive }, unitStep: { def: false },
@@ -187,6 +216,7 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
     },
   },
   csa: {
+    extraVectors: ['path'], state: { eta: 'nonNegative' },
     bases: ['sgd', 'adam'], baseOptions: (b) => (b === 'adam' ? ['lr', 'beta1', 'beta2', 'eps'] : ['lr']),
     options: {
       c: { def: 0.2, check: openUnit }, damping: { def: 1e-3, check: positive },
@@ -195,6 +225,7 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   },
   gala: {
     bases: ['sgd', 'momentum', 'normalized', 'adam'], lr: (b) => (b === 'adam' ? 1e-3 : 1e-2), needsClosure: true,
+    extraVectors: ['prev'], state: { A: 'finite', Q: 'nonNegative', eta: 'nonNegative', started: 'flag' },
     options: {
       delta: { def: 0, check: nonNegative },
       // 1e-3·lr, not the spec's 1e-8·lr (chosen in float64): float32 iterates do not move for
@@ -206,7 +237,7 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
     },
   },
   secant: {
-    bases: ['sgd', 'momentum', 'sign'], needsClosure: true,
+    bases: ['sgd', 'momentum', 'sign'], needsClosure: true, state: { eta: 'nonNegative', started: 'flag' },
     options: {
       // sign base: s = sign(g) with the ridge form (spec §7 asks to test {g, sign(g)} × {F3, F4}:
       // the damped form gives η = O(1), a ±1 step per coordinate; docs/rules/secant.md has the numbers)
@@ -219,6 +250,7 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   glyder: {
     // lr is c, the scale on the locally optimal step: 1 is the step the descent lemma gives
     bases: ['sgd', 'momentum', 'adam'], lr: 1, needsClosure: true,
+    state: { N: 'finite', Q: 'nonNegative', L: 'nonNegative', eta: 'nonNegative', started: 'flag' },
     baseOptions: (b) => Object.keys(HYPERS).filter((k) => k !== 'clipNorm' && HYPERS[k as keyof Hyperparameters].bases.includes(b)),
     options: {
       smoothing: { def: 0.9, check: unit },
@@ -318,6 +350,17 @@ function checked(name: string, value: unknown, check: Check | undefined, adaptiv
 }
 
 
+/** The saved state vectors of this base under this rule, in slot order, by role. */
+export function vectorRoles(base: BaseName, rule: RuleName): string[] {
+  const spec = RULE_SPECS[rule];
+  return ['params', ...(spec.vectors ? spec.vectors(base) : [...BASE_VECTORS[base], ...(spec.extraVectors ?? [])])];
+}
+
+/** The scalar state of a rule, by name (common names first, then the rule's as '<rule>.<name>'), and what each may hold. */
+export function stateKinds(rule: RuleName): [string, StateKind][] {
+  return [...Object.entries(COMMON_STATE), ...Object.entries(RULE_SPECS[rule].state ?? {}).map(([k, v]) => [`${rule}.${k}`, v] as [string, StateKind])];
+}
+
 /** Whether step() must carry the minibatch loss for this rule. */
 export const needsLoss = (rule: RuleName): boolean => RULE_SPECS[rule].needsLoss === true;
 /** Whether step() must carry a closure for this rule. */
@@ -337,21 +380,4 @@ export function encodeHyper(config: Config, ids: Map<string, number>, out: Float
       : v === 'adaptive' ? -1 : ospec.infinite && v === Infinity ? 0 : Number(v);
   }
   out[ids.get('skipNonFinite')!] = config.nonFinite === 'skip' ? 1 : 0;
-}
-
-/** The inverse of encodeHyper, for checkpoints; the result is re-validated by resolveConfig. */
-export function decodeHyper(base: BaseName, rule: RuleName, ids: Map<string, number>, hyper: Float64Array): Record<string, unknown> {
-  const out: Record<string, unknown> = { rule, nonFinite: hyper[ids.get('skipNonFinite')!] === 1 ? 'skip' : 'throw' };
-  if (base !== 'none') out.base = base;
-  for (const name of baseOptionNames(base, rule)) {
-    const v = hyper[ids.get(name)!];
-    out[name] = HYPERS[name as keyof Hyperparameters].check ? (name === 'clipNorm' && v === 0 ? Infinity : v) : v === 1;
-  }
-  for (const [name, ospec] of Object.entries(RULE_SPECS[rule].options)) {
-    const v = hyper[ids.get(`${rule}_${name}`)!];
-    if (ospec.choices) out[name] = ospec.choices[v] ?? `#${v}`;
-    else if (ospec.check) out[name] = ospec.adaptive && v === -1 ? 'adaptive' : ospec.infinite && v === 0 ? Infinity : v;
-    else out[name] = v === 1;
-  }
-  return out;
 }

@@ -2,18 +2,21 @@
 // assembly/ids.ts; the build bakes them in here.
 import { fail } from './errors.js';
 
+/** An address the module returned: a u32 that JS reads as a signed i32 above 2 GiB. */
+export const addr = (p: number): number => p >>> 0;
+
 export interface Exports {
   memory: WebAssembly.Memory;
   header(): number;
-  init(base: number, rule: number, n: number, metaBytes: number): number;
+  init(base: number, rule: number, n: number): number;
   slotsFor(base: number, rule: number): number;
   scratchFor(base: number, rule: number): number;
-  bytesNeeded(n: number, saved: number, scratch: number, metaBytes: number): number;
+  bytesNeeded(n: number, saved: number, scratch: number): number;
+  maxParams(saved: number, scratch: number): number;
   params(): number;
+  slotPtr(k: number): number;
   average(): number;
   grads(): number;
-  meta(): number;
-  imageBytes(): number;
   step(loss: number, hasLoss: number): number;
   wantsGradient(loss: number): number;
   probes(): number;
@@ -21,10 +24,8 @@ export interface Exports {
   probeGrads(k: number): number;
   probeEnter(k: number): void;
   probeLeave(k: number): void;
-  imageHash(): bigint;
   paramsHash(): bigint;
   stateFinite(): number;
-  checkImage(base: number, rule: number, n: number, metaBytes: number): number;
 }
 
 export interface Tables {

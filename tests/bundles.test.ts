@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, runtimeName, rng, label } from './util.js';
+import { VARIANTS } from './variants.js';
 
 const b = suite('bundles');
 
@@ -47,18 +48,6 @@ b('index.js, inline.js and the IIFE load, step, and agree', async () => {
 // The inline entries embed the size build (loops not unrolled, one loop for each base's variants):
 // it must give the speed build's results bit for bit, for every variant of every loop. The
 // whole checkpoint image (params, every state vector, the scalar state and stats) is compared.
-const VARIANTS: Record<string, unknown>[] = [
-  { base: 'sgd' }, { base: 'sgd', weightDecay: 0.01 }, { base: 'momentum' }, { base: 'momentum', nesterov: true, weightDecay: 0.01 },
-  { base: 'adam' }, { base: 'adam', weightDecay: 0.01 }, { base: 'adamw' }, { base: 'sign', momentum: 0.9 },
-  { base: 'sign', momentum: 0.9, nesterov: true }, { base: 'normalized', momentum: 0.5 },
-  { rule: 'c2min' }, { rule: 'c2min', beta: 'adaptive' }, { rule: 'p2min' },
-  { rule: 'clara', base: 'sgd' }, { rule: 'clara', base: 'adam', unitStep: true }, { rule: 'csa', base: 'sgd' }, { rule: 'csa', base: 'adam' },
-  { rule: 'gala', base: 'sgd' }, { rule: 'gala', base: 'momentum' }, { rule: 'gala', base: 'normalized' }, { rule: 'gala', base: 'adam' },
-  { rule: 'secant', base: 'sgd' }, { rule: 'secant', base: 'momentum' }, { rule: 'secant', base: 'sign' },
-  { rule: 'glyder', base: 'sgd' }, { rule: 'glyder', base: 'momentum' }, { rule: 'glyder', base: 'adam' },
-  { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'momentum' }, { rule: 'dadapt', base: 'adam' }, { rule: 'dadapt', base: 'adamw' },
-  { rule: 'prodigy', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' },
-];
 
 async function image(ss: { create: (o: any) => any }, cfg: Record<string, unknown>): Promise<string> {
   const n = 1093, r = rng(7); // > 1024 floats: the reductions' long blocks and the short ones

@@ -4,6 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode, runtimeName } from './util.js';
 import { quadratic, type Problem } from './problems.js';
+import { goldenDrive } from './golden.js';
+import { recraft, readCheckpoint, writeCheckpoint, checksum, type Parts } from './ckfmt.js';
 
 /** A loss-taking run of `steps` steps of an ELRA rule on `prob`; `lossAt(t, loss)` may replace the loss passed at step t. */
 function elraRun(opt: any, prob: Problem, steps: number, lossAt: (t: number, loss: number) => number = (_t, l) => l): void {
@@ -333,5 +335,119 @@ input('load() refuses unknown argument types and keys instead of loading the def
   }
 });
 input.run();
+
+// ---------------------------------------------------------------------------------------------
+const ckp = suite('hostile: checkpoints, crafted or corrupted, never reach a state create() could not');
+
+async function trained(cfg: Record<string, unknown>, steps = 5) {
+  const ss = await stepsize();
+  const opt = ss.create({ tensors: [['w', [3, 5]], ['b', [4]]], lr: 0.01, ...cfg } as any);
+  await goldenDrive(opt, cfg, steps);
+  return { ss, opt, bytes: opt.save() as Uint8Array };
+}
+
+ckp('re-checksummed edits of options, state, stats, layout and vectors are refused by validation, naming the field', async () => {
+  const cases: [Record<string, unknown>, (p: Parts) => void, RegExp][] = [
+    [{ base: 'momentum' }, (p) => { p.desc.options.nesterov = 0.5; }, /'nesterov' must be true or false; got 0.5/],
+    [{ base: 'momentum' }, (p) => { p.desc.options.momentum = 'NaN'; }, /'momentum'/],
+    [{ base: 'adam' }, (p) => { p.desc.options.lr = 'Infinity'; }, /'lr' must be a finite number > 0; got Infinity/],
+    [{ base: 'adam' }, (p) => { p.desc.options.eps = null; }, /'eps'/],
+    [{ base: 'adam' }, (p) => { p.desc.options.bogus = 1; }, /unknown option 'bogus'/],
+    [{ base: 'adam' }, (p) => { p.desc.state.step = -1; }, /state 'step' is -1; it must be a whole number >= 0/],
+    [{ base: 'adam' }, (p) => { p.desc.state.step = 2.5; }, /state 'step' is 2.5/],
+    [{ base: 'adam' }, (p) => { p.desc.state.step = 'Infinity'; }, /state 'step' is "Infinity"/],
+    [{ base: 'adam' }, (p) => { p.desc.state.lr = null; }, /state 'lr' is null/],
+    [{ base: 'adam' }, (p) => { delete p.desc.state.skipped; }, /lacks the state 'skipped'/],
+    [{ base: 'adam' }, (p) => { p.desc.state.extra = 0; }, /state 'extra', which rule 'constant' does not keep/],
+    [{ base: 'adam' }, (p) => { p.desc.stats.gradNorm = '-Infinity'; }, /stat 'gradNorm' is "-Infinity"/],
+    [{ base: 'adam' }, (p) => { p.desc.stats.made = 1; }, /stat 'made'/],
+    [{ rule: 'clara', base: 'sgd' }, (p) => { p.desc.state['clara.eta'] = null; }, /state 'clara.eta' is null/],
+    [{ rule: 'clara', base: 'sgd' }, (p) => { p.desc.state['clara.eta'] = -0.5; }, /state 'clara.eta' is -0.5; it must be a finite number >= 0/],
+    [{ rule: 'gala', base: 'sgd' }, (p) => { p.desc.state['gala.started'] = 0.5; }, /state 'gala.started' is 0.5; it must be 0 or 1/],
+    [{ rule: 'c2min' }, (p) => { p.desc.state['c2min.best'] = '-Infinity'; }, /state 'c2min.best'/],
+    [{ base: 'adam' }, (p) => { p.desc.n = 20; }, /layout is invalid.*disagrees/],
+    [{ base: 'adam' }, (p) => { p.desc.tensors = [['w', [3, 5]], ['b', [4]], ['w', [0]]]; }, /named twice/],
+    [{ base: 'adam' }, (p) => { p.desc.base = 'sgd'; }, /invalid options.*'beta1' does not apply to base 'sgd'/],
+    [{ base: 'sgd' }, (p) => { p.desc.base = 'momentum'; }, /vectors are \["params"\]; a momentum\/constant optimizer keeps params, buffer/],
+    [{ base: 'adam' }, (p) => { p.desc.base = 'none'; }, /invalid options.*'base'/],
+    [{ base: 'adam' }, (p) => { p.desc.rule = 'lion'; }, /rule "lion"/],
+    [{ base: 'adam' }, (p) => { p.desc.vectors[1].role = 'v'; }, /vectors are/],
+    [{ base: 'adam' }, (p) => { p.desc.vectors.pop(); p.vectors = p.vectors.slice(0, 38); }, /vectors are/],
+    [{ base: 'adam' }, (p) => { p.vectors[3] = NaN; }, /vector 'params' holds NaN at 3/],
+    [{ base: 'adam' }, (p) => { p.vectors[19 + 5] = Infinity; }, /vector 'm' holds Infinity at 5/],
+    [{ base: 'adam' }, (p) => { p.vectors[38 + 2] = -0.5; }, /vector 'v' holds -0.5 at 2: it must be finite and >= 0/],
+    [{ base: 'adam' }, (p) => { p.desc.extra = {}; }, /holds 'extra', which this version/],
+    [{ base: 'adam' }, (p) => { delete p.desc.stats; }, /lacks 'stats'/],
+    [{ base: 'adam' }, (p) => { p.desc.options = [1]; }, /options is \[1\], not an object/],
+  ];
+  for (const [cfg, edit, why] of cases) {
+    const { ss, opt, bytes } = await trained(cfg);
+    throwsCode(() => ss.restore(recraft(bytes, edit)), 'E_CHECKPOINT', why);
+    assert.equal(opt.save(), bytes, 'the original is untouched');
+  }
+});
+
+ckp('descriptor damage: not JSON, not UTF-8, not an object', async () => {
+  const { ss, bytes } = await trained({ base: 'sgd' });
+  const p = readCheckpoint(bytes);
+  throwsCode(() => ss.restore(writeCheckpoint(p, '{"base": "sgd", ')), 'E_CHECKPOINT', /descriptor is unreadable/);
+  throwsCode(() => ss.restore(writeCheckpoint(p, '"sgd"')), 'E_CHECKPOINT', /descriptor is "sgd", not an object/);
+  const notUtf8 = writeCheckpoint(p, 'xx');
+  notUtf8[24] = 0xff; notUtf8[25] = 0xfe;
+  throwsCode(() => ss.restore(recraftRaw(notUtf8)), 'E_CHECKPOINT', /unreadable/);
+});
+
+/** Recomputes the checksum of raw bytes whose inside was edited. */
+function recraftRaw(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice(), end = out.length - 8;
+  const [a, b] = checksum(out.subarray(0, end));
+  const dv = new DataView(out.buffer);
+  dv.setUint32(end, a, true); dv.setUint32(end + 4, b, true);
+  return out;
+}
+
+ckp('a header that promises another size is refused before any memory is laid out for it', async () => {
+  const { ss, bytes } = await trained({ base: 'adam' });
+  for (const [at, value] of [[16, 2 ** 40], [16, 4 * 2 ** 30], [8, 2 ** 31], [8, 3], [12, 1]] as const) {
+    const bad = bytes.slice();
+    const dv = new DataView(bad.buffer);
+    if (at === 16) dv.setFloat64(16, value, true); else dv.setUint32(at, value, true);
+    throwsCode(() => ss.restore(bad), 'E_CHECKPOINT', /truncated or padded|header fields are invalid/);
+    throwsCode(() => ss.restore(recraftRaw(bad)), 'E_CHECKPOINT', /truncated or padded|header fields are invalid/);
+  }
+});
+
+ckp('format 1 (stepsize 0.1) and unknown formats are refused naming their number', async () => {
+  const { ss, bytes } = await trained({ base: 'sgd' });
+  const p = readCheckpoint(bytes);
+  throwsCode(() => ss.restore(writeCheckpoint({ ...p, format: 1 })), 'E_CHECKPOINT', /format 1 \(written by stepsize 0\.1\) is no longer read.*reads format 2/);
+  throwsCode(() => ss.restore(writeCheckpoint({ ...p, format: 3 })), 'E_CHECKPOINT', /format 3 is not supported.*reads format 2/);
+});
+
+ckp('every single-bit flip of a checkpoint is refused (all bits of a small one)', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ size: 5, rule: 'gala', base: 'adam', lr: 0.01 });
+  await goldenDrive(opt, { rule: 'gala' }, 3);
+  const bytes = opt.save();
+  let refused = 0;
+  for (let i = 0; i < bytes.length * 8; i++) {
+    const bad = bytes.slice();
+    bad[i >> 3] ^= 1 << (i & 7);
+    try { ss.restore(bad); } catch (e: any) { if (e.code === 'E_CHECKPOINT') refused++; else throw e; }
+  }
+  assert.is(refused, bytes.length * 8);
+});
+
+ckp('names, not ids: option and state order in the descriptor does not matter; a restored optimizer re-saves identically', async () => {
+  const { ss, opt, bytes } = await trained({ rule: 'dadapt', base: 'adamw', growthRate: 2 });
+  const shuffled = recraft(bytes, (p) => {
+    p.desc.options = Object.fromEntries(Object.entries(p.desc.options).reverse());
+    p.desc.state = Object.fromEntries(Object.entries(p.desc.state).reverse());
+  });
+  const back = ss.restore(shuffled);
+  assert.equal(back.save(), bytes);
+  assert.equal(back.config, opt.config);
+});
+ckp.run();
 
 export {};

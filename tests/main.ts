@@ -12,6 +12,7 @@ import './glyder.test.js';
 import './peers.test.js';
 import './bundles.test.js';
 import './hostile.test.js';
+import './golden.test.js';
 import './hash.test.js';
 import { runQueued } from './queue.js';
 import { runtimeName } from './util.js';
