@@ -450,4 +450,32 @@ ckp('names, not ids: option and state order in the descriptor does not matter; a
 });
 ckp.run();
 
+// ---------------------------------------------------------------------------------------------
+const limits = suite('hostile: sizes at the limit of 32-bit memory');
+
+limits('every size from 2^32 - 63 to 2^32 - 1, and the stated maximum + 1, get E_MEMORY with the exact maximum', async () => {
+  const ss = await stepsize();
+  for (const cfg of [{ base: 'sgd' }, { base: 'adam' }, { rule: 'glyder', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'c2min' }]) {
+    let max: number | undefined;
+    for (let size = 2 ** 32 - 63; size <= 2 ** 32 - 1; size++) {
+      try {
+        ss.create({ size, ...cfg } as any);
+        assert.unreachable(`size ${size} was accepted`);
+      } catch (e: any) {
+        assert.is(e.code, 'E_MEMORY', e.message);
+        const m = /so at most (\d+) parameters here/.exec(e.message);
+        assert.ok(m, e.message);
+        if (max === undefined) max = +m![1];
+        assert.is(+m![1], max, 'one maximum for one configuration');
+      }
+    }
+    assert.ok(max! % 64 === 0 && max! > 1e8, `maximum ${max}`);
+    throwsCode(() => ss.create({ size: max! + 1, ...cfg } as any), 'E_MEMORY', new RegExp(`at most ${max} parameters`));
+    throwsCode(() => ss.create({ tensors: [['a', [max! / 64, 64]], ['b', [1]]], ...cfg } as any), 'E_MEMORY', new RegExp(`at most ${max} parameters`));
+  }
+  throwsCode(() => ss.create({ size: 2 ** 32, base: 'sgd' }), 'E_MEMORY', /at most 4 GiB/);
+  throwsCode(() => ss.create({ tensors: { a: [2 ** 31], b: [2 ** 31] }, base: 'sgd' }), 'E_MEMORY', /tensor 'b' takes the layout past 2\^32/);
+});
+limits.run();
+
 export {};

@@ -1,0 +1,69 @@
+// npm run test:limits (opt-in; .ci/run runs it): at the largest size create() accepts for each
+// base and for the rules with the most vectors, an optimizer creates, steps, saves, restores
+// and continues like the original; one more parameter gets E_MEMORY with that maximum.
+// Save and restore at the boundary hold two instances and a checkpoint at once (~11 GiB).
+import { load } from '../build/index.js';
+
+const CONFIGS = [
+  { base: 'sgd' }, { base: 'momentum' }, { base: 'adam' }, { base: 'adamw' }, { base: 'sign' }, { base: 'normalized' },
+  { rule: 'c2min' }, { rule: 'glyder', base: 'adam' }, { rule: 'prodigy', base: 'adam' }, { rule: 'secant', base: 'momentum' },
+  { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'sgd' }, { rule: 'dog', base: 'sgd' },
+];
+
+const ss = await load();
+let passed = 0, failed = 0;
+
+function maximum(cfg) {
+  try { ss.create({ size: 2 ** 32 - 1, ...cfg }); } catch (e) {
+    const m = /so at most (\d+) parameters here/.exec(e.message);
+    if (e.code === 'E_MEMORY' && m) return +m[1];
+    throw e;
+  }
+  throw new Error('2^32 - 1 parameters were accepted');
+}
+
+async function step(opt, cfg, t) {
+  const g = opt.grads;
+  g.fill(0.001 * (t + 1));
+  g[0] = 0.5; g[g.length - 1] = -0.5;
+  if (cfg.rule === 'c2min') return opt.step(1 - 0.01 * t);
+  if (['gala', 'secant', 'glyder'].includes(cfg.rule)) {
+    return opt.step((p, out) => { out.fill(0.001 * (t + 1)); out[0] = 0.5; out[out.length - 1] = -0.5; return 1; });
+  }
+  return opt.step();
+}
+
+for (const cfg of CONFIGS) {
+  const name = JSON.stringify(cfg).replace(/"/g, '');
+  const t0 = Date.now();
+  let a, b;
+  try {
+    const max = maximum(cfg);
+    try { ss.create({ size: max + 1, ...cfg }); throw new Error(`${max + 1} was accepted`); } catch (e) { if (e.code !== 'E_MEMORY') throw e; }
+    a = ss.create({ size: max, lr: 1e-3, ...cfg });
+    a.params.fill(0.25);
+    a.params[max - 1] = -0.75;
+    const before = a.paramsHash();
+    for (let t = 0; t < 2; t++) await step(a, cfg, t);
+    if (a.paramsHash() === before) throw new Error('two steps did not move the parameters');
+    const bytes = a.save();
+    b = ss.restore(bytes);
+    if (b.paramsHash() !== a.paramsHash()) throw new Error('restored params differ');
+    for (const o of [a, b]) await step(o, cfg, 2);
+    if (b.paramsHash() !== a.paramsHash()) throw new Error('the restored optimizer did not continue bit for bit');
+    // the last parameter lies above 2 GiB: with the constant rule it must have moved
+    const last = a.params[max - 1];
+    if (!Number.isFinite(last) || (!cfg.rule && last === -0.75)) throw new Error(`the last parameter did not step: ${last}`);
+    passed++;
+    console.log(`ok   ${name}: ${max} parameters (${(bytes.length / 2 ** 30).toFixed(2)} GiB checkpoint), ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e?.stack ?? e}`);
+  } finally {
+    a?.dispose(); b?.dispose();
+    a = b = undefined;
+    globalThis.gc?.();
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
