@@ -160,6 +160,12 @@ export function wantsGradient(loss: f64): bool {
 /** Hash of the parameters' bytes (the logical n floats): a trajectory fingerprint. */
 export function paramsHash(): u64 { return hash64(P, N << 2); }
 
+/** True when every saved state slot (params aside) holds only finite values. */
+export function slotsFinite(): bool {
+  const saved = load<u32>(BASE + H_SAVED);
+  return saved == 0 || allFinite(slot(0), NPAD * saved);
+}
+
 /** True when params and every saved slot hold only finite values. */
 export function stateFinite(): bool {
   return allFinite(P, NPAD * (1 + load<u32>(BASE + H_SAVED)));

@@ -159,6 +159,30 @@ export function copy(dst: usize, src: usize, n: u32): void {
   }
 }
 
+/**
+ * ‖a‖² with every square taken in f64: for finite vectors whose f32 squares overflow
+ * (|a_i| > 2^64). Two f64x2 accumulators, added in a fixed order. Rare: not unrolled.
+ */
+export function normSq64(a: usize, n: u32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) {
+    const x = v128.load(a);
+    const l = f64x2.promote_low_f32x4(x), h = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 0));
+    lo = f64x2.add(lo, f64x2.mul(l, l)); hi = f64x2.add(hi, f64x2.mul(h, h));
+    a += 16;
+  }
+  return hsum(lo, hi);
+}
+
+/** max |a_i| over [a, a + n) (finite values). */
+export function maxAbs(a: usize, n: u32): f64 {
+  let m = f32x4.splat(0);
+  const end = a + (<usize>n << 2);
+  while (a < end) { m = f32x4.max(m, f32x4.abs(v128.load(a))); a += 16; }
+  return <f64>Math.max(Math.max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), Math.max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+}
+
 /** True when every float in [a, a + n) is finite. */
 export function allFinite(a: usize, n: u32): bool {
   let acc = f32x4.splat(0);

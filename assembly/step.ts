@@ -1,14 +1,47 @@
 // What every rule's step shares: the non-finite policy, clipping, the bookkeeping at the end.
-import { hyper, state, setState, setStat } from './layout';
+import { hyper, state, setState, setStat, G, NPAD } from './layout';
 import {
   HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, T_lr, T_gradNorm, T_clipScale,
-  OK, NONFINITE_GRAD, DIVERGED,
+  OK, NONFINITE_GRAD, DIVERGED, GRAD_RANGE,
 } from './ids';
+import { allFinite, normSq64, maxAbs } from './simd';
 
-/** A non-finite gradient: nothing changes (the skip is counted when asked). */
-export function nonFinite(): i32 {
+/**
+ * A step refused because a sum over the gradients is not finite: nothing changes. When the
+ * gradient (and the closure's gradients `h1`, `h2`, where given) holds NaN or ±Infinity, that
+ * is a non-finite gradient (the skip is counted when asked); when every value is finite, the
+ * rule's float32 sums overflowed: GRAD_RANGE, never counted as a skip.
+ */
+export function nonFinite(h1: usize = 0, h2: usize = 0): i32 {
+  if (allFinite(G, NPAD) && (h1 == 0 || allFinite(h1, NPAD)) && (h2 == 0 || allFinite(h2, NPAD))) return GRAD_RANGE;
   if (hyper(HP_skipNonFinite) != 0) setState(S_skipped, state(S_skipped) + 1);
   return NONFINITE_GRAD;
+}
+
+/** 2^64: a float32 whose magnitude reaches it has a square that overflows float32. */
+const SQUARE_LIMIT: f64 = 18446744073709551616.0;
+
+/**
+ * ‖g‖² for the step, from a reduction's f32 sum `gg`. A non-finite sum is either a non-finite
+ * gradient or finite values whose f32 squares overflowed (|g_i| ≥ 2^64): an exact scan tells
+ * them apart, and the second gets ‖g‖² summed in f64, so a finite gradient steps (clipped
+ * where clipNorm is set). With `squares` (bases that keep squared gradients: Adam's v), a
+ * clipped coordinate c·|g_i| ≥ 2^64 would make v infinite: refused. Returns -1 when refused;
+ * `refusal` then holds the result code (NONFINITE_GRAD or GRAD_RANGE). Nothing is written
+ * otherwise.
+ */
+export let refusal: i32 = OK;
+export function gradNormSq(gg: f64, squares: bool): f64 {
+  if (!isFinite(gg)) {
+    if (!allFinite(G, NPAD)) { refusal = nonFinite(); return -1; }
+    gg = normSq64(G, NPAD);
+  }
+  if (squares) {
+    const gnorm = Math.sqrt(gg), clip = hyper(HP_clipNorm);
+    const c = clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
+    if (c * gnorm >= SQUARE_LIMIT && c * maxAbs(G, NPAD) >= SQUARE_LIMIT) { refusal = GRAD_RANGE; return -1; }
+  }
+  return gg;
 }
 
 /** From ‖g‖²: records gradNorm and returns the clip scale (1 when not clipped). */

@@ -270,11 +270,25 @@ export class Optimizer {
     }
     if (code === this.#t.codes.get('NONFINITE_GRAD')) {
       if (this.config.nonFinite === 'skip') return;
-      fail('E_GRADIENT', 'the gradient holds NaN or ±Infinity (or its squared norm overflows float32); nothing was changed. ' +
+      fail('E_GRADIENT', 'the gradient holds NaN or ±Infinity; nothing was changed. ' +
         "Pass nonFinite: 'skip' to count and skip such steps instead");
     }
-    fail('E_DIVERGED', `step ${this.stats.step} produced non-finite parameters (the learning rate is too large for this ` +
-      'problem, or params held non-finite values); restore a checkpoint or write finite params to continue');
+    if (code === this.#t.codes.get('GRAD_RANGE')) {
+      fail('E_GRADIENT', `the gradient is finite, but a coordinate of it reaches 2^64 (~1.8e19, largest |g| here ${maxAbs(this.#grads)}), ` +
+        `so its float32 square overflows where ${this.config.base === 'adam' || this.config.base === 'adamw' ? "Adam's second moment" : `rule '${this.config.rule}'`} needs it; ` +
+        'nothing was changed. Set clipNorm (bases that take it clip the gradient first), or scale the loss down');
+    }
+    // Diverged: the update was applied. Which advice works depends on what overflowed.
+    const where = this.#stateFinite(x) ? 'params' : 'state';
+    fail('E_DIVERGED', `step ${this.stats.step} produced non-finite ${where === 'params' ? 'parameters' : "values in the optimizer's state"} ` +
+      '(the learning rate is too large for this problem, or the gradient too large for float32). ' + (where === 'params'
+        ? `The state is intact: write finite values into opt.params${this.config.rule === 'constant' ? ' and lower the learning rate with setLr()' : ''} to continue, or restore a checkpoint`
+        : 'Writing params will not help: restore a checkpoint saved before this step, or create a new optimizer'));
+  }
+
+  /** Whether every saved state vector and scalar holds finite values (params aside). */
+  #stateFinite(x: Exports): boolean {
+    return x.slotsFinite() !== 0 && this.#state.every((v) => Number.isFinite(v));
   }
 
   /** 64-bit hash of the parameters' bytes, as 16 hex digits: a trajectory fingerprint. */
@@ -306,6 +320,12 @@ export class Optimizer {
     this.#average = null;
     this.#state = this.#stats = new Float64Array(0);
   }
+}
+
+function maxAbs(a: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]) > m) m = Math.abs(a[i]);
+  return m;
 }
 
 /** Optimizers created and not yet disposed in this realm (for the out-of-memory message). */

@@ -332,10 +332,37 @@ export function resolveConfig(options: Record<string, unknown>): Config {
     const min = options.etaMin !== undefined ? `'etaMin' (${out.etaMin})` : `${out.etaMin}, the default 'etaMin' of rule '${rule}'${rule === 'gala' ? ' (1e-3·lr)' : ''}`;
     fail('E_OPTION', `option 'etaMax' (${out.etaMax}) must not be below ${min}`);
   }
+  if ((base === 'adam' || base === 'adamw') && typeof out.eps === 'number') {
+    const scale = Math.sqrt(1 - (out.beta2 as number)); // √(1 − β2^t) is smallest at t = 1
+    const min = smallestAbove(TINY, scale);
+    if (!((out.eps as number) >= min)) {
+      fail('E_OPTION', `option 'eps' must be at least ${min} with beta2 = ${out.beta2}: Adam adds eps·√(1 − beta2^t) to √v̂ in float32, ` +
+        `and below that it rounds to 0, which makes 0/0 on a coordinate whose gradient is 0; got ${out.eps}`);
+    }
+    if (rule === 'prodigy' && !((out.d0 as number) * (out.eps as number) > TINY)) {
+      fail('E_OPTION', `options 'd0' and 'eps' must have d0·eps > 2^-150 (${TINY}): Prodigy adds D·eps to √v in float32, ` +
+        `and below that it rounds to 0; got d0 = ${out.d0}, eps = ${out.eps}`);
+    }
+  }
   if (out.nesterov && !((out.momentum as number) > 0)) {
     fail('E_OPTION', `option 'nesterov' needs momentum > 0 (base '${base}' has momentum ${out.momentum})`);
   }
   return out as unknown as Config;
+}
+
+/** Half the smallest float32 subnormal: a positive f64 rounds to a non-zero float32 exactly when it is above this. */
+const TINY = 2 ** -150;
+
+/** The smallest double e with e·scale > limit (in f64 arithmetic, as the module computes it). */
+function smallestAbove(limit: number, scale: number): number {
+  const f = new Float64Array(1), bits = new BigInt64Array(f.buffer);
+  f[0] = limit / scale;
+  while (f[0] * scale <= limit) bits[0]++;               // up until it works
+  for (;;) {                                             // down while the one below still works
+    const keep = bits[0];
+    bits[0]--;
+    if (!(f[0] * scale > limit)) { bits[0] = keep; return f[0]; }
+  }
 }
 
 function checked(name: string, value: unknown, check: Check | undefined, adaptive = false): number | boolean {

@@ -26,6 +26,7 @@ export interface Exports {
   probeLeave(k: number): void;
   paramsHash(): bigint;
   stateFinite(): number;
+  slotsFinite(): number;
 }
 
 export interface Tables {
@@ -73,7 +74,7 @@ export function readTables(module: WebAssembly.Module): Tables {
     hyper: prefixed('HP_'),
     state: prefixed('S_'),
     stats: prefixed('T_'),
-    codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS'].map(code)),
+    codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS', 'GRAD_RANGE'].map(code)),
     batches: prefixed('BATCH_'),
     consts,
   };

@@ -345,7 +345,11 @@ export class RefGlyder {
     this.N = beta * this.N + (1 - beta) * p; this.Q = beta * this.Q + (1 - beta) * q;
     const corr = 1 - beta ** t, nh = this.N / corr, qh = this.Q / corr;
     if (Number.isFinite(this.ell)) this.L = this.started ? Math.max(Math.max(this.ell, 0), c.curvatureDecay * this.L) : Math.max(this.ell, 0);
-    this.eta = this.L > 0 && nh > 0 ? Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30)) : 0;
+    const tauUsed = gt ? this.tau(q) : 0; // (the probe length this step used, before η changes)
+    if (this.L > 0 && nh > 0) this.eta = Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30));
+    // no positive curvature seen yet: double the longest step so far (the doc's escape)
+    else if (nh > 0) this.eta = Math.min(c.maxLr, 2 * Math.max(this.started ? this.eta : 0, tauUsed, c.tauMin / Math.sqrt(q)));
+    else this.eta = 0;
     this.direction(g, true, x0);
     for (let i = 0; i < n; i++) this.x[i] -= this.eta * d[i];
     this.t++; this.started = true; this.lr = this.eta;

@@ -20,6 +20,9 @@ export function baseSlots(base: i32): i32 {
   return -1;
 }
 
+/** Whether the base keeps squared gradients (Adam's v), which overflow float32 for |c·g_i| ≥ 2^64. */
+export function keepsSquares(base: i32): bool { return base == BASE_adam || base == BASE_adamw; }
+
 export function baseReduce(base: i32): f64 {
   if (base == BASE_normalized) return normalizedReduce();
   return normSq(G, NPAD);

@@ -7,7 +7,7 @@
 // depends on ‖g‖), and ‖d‖² = α²·gg + 2α·ug + uu. A zero direction takes no step.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { normSq } from '../simd';
+import { normSq, normSq64 } from '../simd';
 import { bufferedUpdate } from './momentum';
 
 let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
@@ -51,6 +51,7 @@ let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
 export function normalizedUpdate(lr: f64, c: f64): bool {
   const mu = hyper(HP_momentum);
   const alpha = hyper(HP_nesterov) != 0 ? (1 + mu) * c : c;
+  if (!isFinite(gg)) gg = normSq64(G, NPAD); // a finite gradient whose f32 squares overflowed (step.ts, gradNormSq)
   const dd = alpha * alpha * gg + 2 * alpha * ug + uu;
   // momentum's pass (momentum.ts) with step size lr/‖d‖
   return bufferedUpdate(dd > 0 ? lr / Math.sqrt(dd) : 0, c, false);

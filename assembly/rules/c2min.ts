@@ -18,7 +18,7 @@ import {
   T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss, BAD_LOSS,
 } from '../ids';
 import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const RETRACE_AT: f64 = 25;   // reject f ≥ 25·B
 const MOMENTUM: f64 = 0.8;    // m ← 0.8·m + 0.2·P
@@ -79,8 +79,8 @@ export function c2minStep(loss: f64): i32 {
   // the checkpoint image as it was)
   if (state(S_c2min_started) == 0) {
     if (!isFinite(loss)) return BAD_LOSS;
-    const gg = normSq(G, NPAD);
-    if (!isFinite(gg)) return nonFinite();
+    const gg = gradNormSq(normSq(G, NPAD), false);
+    if (gg < 0) return refusal;
     clipScale(gg);
     const alpha = hyper(HP_lr), fixed = hyper(HP_c2min_beta);
     const va = f32x4.splat(<f32>alpha);
@@ -119,13 +119,13 @@ export function c2minStep(loss: f64): i32 {
   }
 
   dotNorms(G, p, NPAD);
-  const sgg = sum0, sgp = sum1;
-  if (!isFinite(sgg)) return nonFinite();
+  const sgp = sum1, sgg = gradNormSq(sum0, false);
+  if (sgg < 0) return refusal;
   clipScale(sgg);
   const dd = sgg * state(S_c2min_q);
   let c: f64;
   if (dd < 1e-80) c = 0;
-  else if (dd > 1e111) c = sgp < 0 ? -0.5 : 0.1;
+  else if (dd > 1e111 || !isFinite(sgp)) c = sgp < 0 ? -0.5 : 0.1; // (G·P overflowed in f32: its sign is still known, or 0.1)
   else c = sgp / Math.sqrt(dd);
   const factor = 1 + (c <= 0 ? hyper(HP_c2min_negSlope) : hyper(HP_c2min_posSlope)) * c;
   const a = alpha * factor;

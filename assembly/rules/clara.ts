@@ -16,7 +16,7 @@ import {
   S_step, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr,
 } from '../ids';
 import { normSq, sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi, exp } from '../math';
 
 /** η clamped to [lo, hi] (0 for either: no bound), spec §7's optional safeguard. */
@@ -89,8 +89,8 @@ export function claraStep(base: i32): i32 {
   let dnorm: f64, ratio: f64;
   let lo = f64x2.splat(0), hi = f64x2.splat(0);
   if (!adam) {
-    const gg = normSq(G, NPAD);
-    if (!isFinite(gg)) return nonFinite();
+    const gg = gradNormSq(normSq(G, NPAD), false);
+    if (gg < 0) return refusal;
     clipScale(gg);
     dnorm = Math.sqrt(gg);
     const r = 1 / Math.max(dnorm, 1e-12);

@@ -3,12 +3,12 @@
 // its fused update.
 import { hyper } from '../layout';
 import { HP_lr } from '../ids';
-import { baseReduce, baseUpdate } from '../bases/index';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { baseReduce, baseUpdate, keepsSquares } from '../bases/index';
+import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 export function constantStep(base: i32): i32 {
-  const gg = baseReduce(base);
-  if (!isFinite(gg)) return nonFinite();
+  const gg = gradNormSq(baseReduce(base), keepsSquares(base));
+  if (gg < 0) return refusal;
   const c = clipScale(gg), lr = hyper(HP_lr);
   countStep();
   return finish(lr, baseUpdate(base, lr, c));

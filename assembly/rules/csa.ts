@@ -15,7 +15,7 @@ import {
   T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
 } from '../ids';
 import { dotNorms, sum0, sum1, sum2, finiteAfter, ROLLED } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { bound } from './clara';
 import { powi, exp } from '../math';
@@ -48,8 +48,9 @@ import { powi, exp } from '../math';
 export function csaStep(base: i32): i32 {
   const adam = base == BASE_adam, path = slot(adam ? 2 : 0);
   dotNorms(G, path, NPAD);
-  const gg = sum0, gp = sum1, pp = sum2;
-  if (!isFinite(gg)) return nonFinite();
+  const gp = sum1, pp = sum2, gg = gradNormSq(sum0, false);
+  if (gg < 0) return refusal;
+  if (!isFinite(gp)) return nonFinite(); // (g is finite: its sums overflowed, GRAD_RANGE)
   clipScale(gg);
   const c = hyper(HP_csa_c), damping = hyper(HP_csa_damping);
   const norm = Math.sqrt(gg), r = norm > 1e-6 ? 1 / norm : 0;

@@ -23,7 +23,7 @@ import {
   T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm,
 } from '../ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
 let sumA: f64 = 0, sumB: f64 = 0;
@@ -69,7 +69,7 @@ function sgdPass(s0: usize, x00: usize, eta: f64, c: f64, wd: f64, beta: f64): b
 function adamPass(eta: f64, c: f64, decoupled: bool): bool {
   const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2), wd = hyper(HP_weightDecay);
   const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>(decoupled ? 0 : wd));
-  const vdec = f32x4.splat(<f32>(decoupled ? 1 - wd * eta : 1));
+  const vdl = f32x4.splat(<f32>(decoupled ? wd * eta : 0)); // decoupled decay x − (λη)·x, never a factor 1 − λη
   const vb1 = f32x4.splat(<f32>b1), vk1 = f32x4.splat(<f32>((1 - b1) * eta));
   const vb2 = f32x4.splat(<f32>b2), vk2 = f32x4.splat(<f32>(1 - b2));
   const vb3 = f32x4.splat(<f32>b3), vk3 = f32x4.splat(<f32>((1 - b3) * eta));
@@ -89,7 +89,7 @@ function adamPass(eta: f64, c: f64, decoupled: bool): bool {
       const sn = f32x4.add(f32x4.mul(vb3, sv), f32x4.mul(vk3, ge));
       v128.store(m, mn); v128.store(v, vn); v128.store(s, sn);
       sb = f32x4.add(sb, f32x4.abs(sn));
-      const y = f32x4.sub(f32x4.mul(xv, vdec), f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), veps)));
+      const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv), f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), veps))));
       v128.store(x, y);
       ok = f32x4.add(ok, y);
       x += 16; g += 16; m += 16; v += 16; s += 16;
@@ -101,8 +101,8 @@ function adamPass(eta: f64, c: f64, decoupled: bool): bool {
 }
 
 export function dadaptStep(base: i32): i32 {
-  const gg = normSq(G, NPAD);
-  if (!isFinite(gg)) return nonFinite();
+  const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
+  if (gg < 0) return refusal;
   const c = clipScale(gg), lr = hyper(HP_lr), growth = hyper(HP_dadapt_growthRate);
   const k = state(S_step), first = k == 0;
   let D = first ? hyper(HP_dadapt_d0) : state(S_dadapt_D);

@@ -15,7 +15,7 @@ import {
   S_step, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance,
 } from '../ids';
 import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
 
@@ -46,13 +46,15 @@ function reduce(): void {
 /** x ← x − η·(c·g + λx); with `avg`, x̄ ← (1 − w)·x̄ + w·x_new. */
 // @ts-ignore: decorator
 @inline function update(eta: f64, c: f64, wd: f64, w: f64, avg: bool): bool {
-  const vk = f32x4.splat(<f32>(eta * c)), vdec = f32x4.splat(<f32>(1 - eta * wd));
+  const vk = f32x4.splat(<f32>(eta * c)), vel = f32x4.splat(<f32>(eta * wd));
   const vw = f32x4.splat(<f32>w), v1w = f32x4.splat(<f32>(1 - w));
   const end = X + (<usize>NPAD << 2);
   let x = X, g = G, a = slot(XBAR), ok = f32x4.splat(0);
   while (x < end) {
-    // x − η(c·g + λx) = (1 − ηλ)·x − (ηc)·g
-    const y = f32x4.sub(f32x4.mul(vdec, v128.load(x)), f32x4.mul(vk, v128.load(g)));
+    // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
+    // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
+    const xv = v128.load(x);
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vk, v128.load(g)), f32x4.mul(vel, xv)));
     v128.store(x, y);
     if (avg) v128.store(a, f32x4.add(f32x4.mul(v1w, v128.load(a)), f32x4.mul(vw, y)));
     ok = f32x4.add(ok, y);
@@ -63,7 +65,9 @@ function reduce(): void {
 
 export function dogStep(): i32 {
   reduce();
-  if (!isFinite(sgg)) return nonFinite();
+  sgg = gradNormSq(sgg, false);
+  if (sgg < 0) return refusal;
+  if (!isFinite(sgx) || !isFinite(sxx)) return nonFinite(); // (g finite: ⟨g, x⟩ overflowed, GRAD_RANGE)
   const c = clipScale(sgg), wd = hyper(HP_weightDecay), k = state(S_step);
   const ge2 = Math.max(0, c * c * sgg + 2 * c * wd * sgx + wd * wd * sxx);
   let rbar: f64, Gs: f64;

@@ -20,8 +20,8 @@ import {
   T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q,
 } from '../ids';
 import { copy, widenLo, widenHi, hsum, ROLLED } from '../simd';
-import { baseSlots, baseReduce, baseUpdate } from '../bases/index';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { baseSlots, baseReduce, baseUpdate, keepsSquares } from '../bases/index';
+import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 /** The previous iterate x_{t−1}: the first slot after the base's own. */
 // @ts-ignore: decorator
@@ -93,18 +93,18 @@ export function galaStep(base: i32): i32 {
   const started = state(S_gala_started) != 0;
   let eta: f64, gg: f64;
   if (!started) {
-    gg = baseReduce(base);
-    if (!isFinite(gg)) return nonFinite();
+    gg = gradNormSq(baseReduce(base), keepsSquares(base));
+    if (gg < 0) return refusal;
     eta = hyper(HP_lr);
     setStat(T_gala_alignment, 0); setStat(T_gala_curvature, 0); setStat(T_gala_q, 0);
     setStat(T_gala_roundSkipped, 1);
   } else {
     if (!reduced) return nonFinite(); // (no probe was taken: the loader always takes it)
     reduced = false;
-    if (!isFinite(sgg) || !isFinite(sdiff)) return nonFinite(); // g or the probe h is not finite
-    if (base == BASE_normalized) gg = baseReduce(base); // its own sums for ‖d‖
-    else gg = sgg;
-    if (!isFinite(gg)) return nonFinite();
+    // g or the probe h is not finite, or (both finite) their sums overflowed: GRAD_RANGE
+    if (!isFinite(sgg) || !isFinite(sdiff)) return nonFinite(scratch(H));
+    gg = gradNormSq(base == BASE_normalized ? baseReduce(base) : sgg, keepsSquares(base)); // (normalized: its own sums for ‖d‖)
+    if (gg < 0) return refusal;
     const etaPrev = state(S_gala_eta);
     eta = etaPrev;
     let skipped = 1;

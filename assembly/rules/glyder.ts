@@ -16,7 +16,7 @@ import {
   BASE_sgd, BASE_momentum, BASE_adam, HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay,
   HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr,
   S_step, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started,
-  T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau,
+  T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape,
   BATCH_fresh, BATCH_repeat, OK,
 } from '../ids';
 import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
@@ -208,9 +208,9 @@ export function glyderStep(base: i32): i32 {
   if (measured) ell = spd / sdisp;
   // (a refresh step whose probe was skipped for a zero direction leaves ℓ unmeasured)
   probed = false;
-  if (!isFinite(sgg) || !isFinite(sq)) return nonFinite();
+  if (!isFinite(sgg) || !isFinite(sq)) return nonFinite(scratch(GP), measured ? scratch(GT) : 0);
   if (!(sq > 0)) return OK; // zero direction: no step, nothing changes (spec §6)
-  if (!isFinite(p) || (measured && !isFinite(ell))) return nonFinite(); // g' or g^τ not finite
+  if (!isFinite(p) || (measured && !isFinite(ell))) return nonFinite(scratch(GP), measured ? scratch(GT) : 0); // g' or g^τ
   clipScale(sgg); // (records gradNorm; glyder takes no clipNorm)
   const beta = hyper(HP_glyder_smoothing), gamma = hyper(HP_glyder_curvatureDecay);
   const t = state(S_step) + 1;
@@ -219,13 +219,22 @@ export function glyderStep(base: i32): i32 {
   let L = state(S_glyder_L);
   if (isFinite(ell)) L = state(S_glyder_started) != 0 ? Math.max(Math.max(ell, 0), gamma * L) : Math.max(ell, 0);
   const q = sq; // (the commit pass below reuses the sums)
-  let eta: f64 = 0;
-  if (L > 0 && nh > 0) eta = Math.min(hyper(HP_glyder_maxLr) > 0 ? hyper(HP_glyder_maxLr) : Infinity, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
+  const cap = hyper(HP_glyder_maxLr) > 0 ? hyper(HP_glyder_maxLr) : Infinity;
+  let eta: f64 = 0, escape = 0;
+  if (L > 0 && nh > 0) eta = Math.min(cap, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
+  else if (nh > 0) {
+    // No positive curvature seen yet (ℓ ≤ 0: the descent lemma bounds nothing): the locally
+    // optimal step is undefined and would be 0 forever. Escape by doubling the longest step
+    // measured so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖).
+    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
+    eta = Math.min(cap, 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), floor));
+    escape = 1;
+  }
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
   countStep();
   setState(S_glyder_N, N); setState(S_glyder_Q, Q); setState(S_glyder_L, L);
   setState(S_glyder_eta, eta); setState(S_glyder_started, 1);
   setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, isFinite(ell) ? ell : 0);
-  setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
+  setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_escape, escape); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
   return finish(eta, finite);
 }

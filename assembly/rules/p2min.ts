@@ -12,7 +12,7 @@ import {
   T_p2min_bestLoss, BAD_LOSS, OK,
 } from '../ids';
 import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from './c2min';
 import { powf } from '../math';
 
@@ -86,8 +86,8 @@ export function p2minStep(loss: f64): i32 {
   // (nothing, stats included, is written before the finiteness checks)
   if (state(S_p2min_started) == 0) {
     if (!isFinite(loss)) return BAD_LOSS;
-    const gg = normSq(G, NPAD);
-    if (!isFinite(gg)) return nonFinite();
+    const gg = gradNormSq(normSq(G, NPAD), false);
+    if (gg < 0) return refusal;
     clipScale(gg);
     const alpha = hyper(HP_lr);
     const finite = moveAll(alpha);
@@ -120,8 +120,8 @@ export function p2minStep(loss: f64): i32 {
     setStat(T_p2min_retraced, 1);
   } else {
     diffNorms(G, slot(0), NPAD);
-    const sgg = sum0, spy = sum1; // P·(P − G) = P·P − G·P, without the cancellation
-    if (!isFinite(sgg)) return nonFinite();
+    const spy = sum1, sgg = gradNormSq(sum0, false); // spy = P·(P − G) = P·P − G·P, without the cancellation
+    if (sgg < 0) return refusal;
     clipScale(sgg);
     if (!(Ga > 0)) {
       // the previous gradient was exactly zero: no secant; the iterate is stationary
@@ -132,7 +132,7 @@ export function p2minStep(loss: f64): i32 {
     worse = loss > state(S_p2min_last);
     setState(S_p2min_last, loss);
     const g = growth(false);
-    const h = spy / Ga; // = 1 − (G·P)/(P·P)
+    const h = isFinite(spy) ? spy / Ga : 0; // = 1 − (G·P)/(P·P); an overflowed sum is no curvature seen
     if (g * h < 1) next = g * alpha;            // includes h ≤ 0: no positive curvature seen
     else if (N <= SMALL_N) next = alpha / h;     // the exact secant (BB1) step
     else {

@@ -19,7 +19,7 @@ import {
   T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm,
 } from '../ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { nonFinite, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
 const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
@@ -55,14 +55,15 @@ function statePass(c: f64, wd: f64, D: f64, sk: f64): void {
   sumA = hsum(aL, aH); sumB = hsum(bL, bH);
 }
 
-/** x ← x·dec − η·(ms·m)/(√v + D·ε). */
-function paramPass(eta: f64, ms: f64, dec: f64, De: f64): bool {
-  const vstep = f32x4.splat(<f32>(eta * ms)), vdec = f32x4.splat(<f32>dec), veps = f32x4.splat(<f32>De);
+/** x ← x − (dl·x + η·(ms·m)/(√v + D·ε)): decoupled decay inside the one difference, never a factor 1 − dl. */
+function paramPass(eta: f64, ms: f64, dl: f64, De: f64): bool {
+  const vstep = f32x4.splat(<f32>(eta * ms)), vdl = f32x4.splat(<f32>dl), veps = f32x4.splat(<f32>De);
   const end = X + (<usize>NPAD << 2);
   let x = X, m = slot(M), v = slot(V), ok = f32x4.splat(0);
   while (x < end) {
-    const y = f32x4.sub(f32x4.mul(v128.load(x), vdec),
-      f32x4.mul(vstep, f32x4.div(v128.load(m), f32x4.add(f32x4.sqrt(v128.load(v)), veps))));
+    const xv = v128.load(x);
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv),
+      f32x4.mul(vstep, f32x4.div(v128.load(m), f32x4.add(f32x4.sqrt(v128.load(v)), veps)))));
     v128.store(x, y);
     ok = f32x4.add(ok, y);
     x += 16; m += 16; v += 16;
@@ -71,8 +72,8 @@ function paramPass(eta: f64, ms: f64, dec: f64, De: f64): bool {
 }
 
 export function prodigyStep(base: i32): i32 {
-  const gg = normSq(G, NPAD);
-  if (!isFinite(gg)) return nonFinite();
+  const gg = gradNormSq(normSq(G, NPAD), true);
+  if (gg < 0) return refusal;
   const c = clipScale(gg), k = state(S_step), first = k == 0, d0 = hyper(HP_prodigy_d0);
   const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2), t = k + 1;
   const decoupled = base == BASE_adamw, wd = hyper(HP_weightDecay);
@@ -93,7 +94,7 @@ export function prodigyStep(base: i32): i32 {
     Dmax = Math.max(Dmax, dHat);
     const growth = hyper(HP_prodigy_growthRate);
     next = growth > 0 ? Math.min(Dmax, next * growth) : Dmax; // growth ∞: D = Dmax
-    finite = paramPass(eta, b1 > 0 ? 1 : next / D, decoupled ? 1 - wd * eta : 1, next * hyper(HP_eps));
+    finite = paramPass(eta, b1 > 0 ? 1 : next / D, decoupled ? wd * eta : 0, next * hyper(HP_eps));
   }
   setState(S_prodigy_D, next); setState(S_prodigy_Dmax, Dmax);
   setStat(T_prodigy_d, next); setStat(T_prodigy_dHat, dHat); setStat(T_prodigy_dMax, Dmax);

@@ -96,7 +96,8 @@ function reduce(sgn: bool): void {
 export function secantStep(base: i32): i32 {
   const sgn = signProbe();
   reduce(sgn);
-  if (!isFinite(sgg) || !isFinite(syy)) return nonFinite(); // g, h0 or h1 not finite
+  // g, h0 or h1 not finite, or (all finite) their sums overflowed: GRAD_RANGE
+  if (!isFinite(sgg) || !isFinite(syy) || !isFinite(sss) || !isFinite(ssy)) return nonFinite(scratch(H0), scratch(H1));
   const probe = hyper(HP_secant_probeScale);
   // y was measured over a probe of length c·‖s‖: rescale to the unit probe (exact on quadratics)
   const ss = sss, sy = ssy / probe, yy = syy / (probe * probe);
