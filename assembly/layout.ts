@@ -51,6 +51,12 @@ let SCRATCH0: usize = 0;   // first scratch slot
 // @ts-ignore: decorator
 @inline export function scratch(k: u32): usize { return SCRATCH0 + <usize>k * (<usize>NPAD << 2); }
 
+/**
+ * Points the bases' gradient input elsewhere for one update (secant with two evaluations
+ * steps along the fresh-batch gradient and leaves the caller's grads as they were).
+ */
+export function setGrads(p: usize): usize { const old = G; G = p; return old; }
+
 /** Pads n up to a multiple of PAD. */
 export function padded(n: u32): u32 { return (n + PAD - 1) & ~(PAD - 1); }
 

@@ -15,7 +15,13 @@ const { BASES, RULES, HYPERS, RULE_SPECS, resolveConfig } = mod;
 const src = readFileSync(`${root}src/options.ts`, 'utf8');
 const docs = {};
 const interfaces = src.slice(src.indexOf('export interface Hyperparameters'), src.indexOf('export interface Config'));
-for (const m of interfaces.matchAll(/\/\*\*\s*([\s\S]*?)\s*\*\/\s*\n\s*(\w+)\?:/g)) docs[m[2]] ??= m[1].replace(/\s*\n\s*\*\s*/g, ' ');
+// one comment block right before `name?:`: the capture may not cross a comment's end, so an
+// interface's own TSDoc (or any code) can never leak into an option's description
+for (const m of interfaces.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*(\w+)\?:/g)) {
+  const text = m[1].trim().replace(/\s*\n\s*\*\s*/g, ' ');
+  if (/\/\*|\*\/|\binterface\b|[{}]/.test(text)) throw new Error(`docs: the description of '${m[2]}' looks like code: ${text}`);
+  docs[m[2]] ??= text;
+}
 
 const fmt = (v) => (v === Infinity ? 'Infinity' : typeof v === 'string' ? `'${v}'` : String(v));
 const lines = ['# Options reference', '',
@@ -23,8 +29,8 @@ const lines = ['# Options reference', '',
   '## Layout and behaviour', '',
   '| option | default | allowed |', '|---|---|---|',
   '| `size` | — | a whole number ≥ 0 (or give `tensors`) |',
-  '| `tensors` | — | `{ name: shape }`, laid end to end in the order given |',
-  '| `params` | zeros | initial values, `size` numbers |',
+  '| `tensors` | — | `{ name: shape }` or `[[name, shape], …]`, laid end to end in the order given (names that are array indices, such as `\'0\'`, need the pairs form: objects list them first) |',
+  '| `params` | zeros | initial values: an Array or typed array of `size` finite numbers that float32 can hold |',
   '| `base` | — | the bases the rule drives (below); rules with their own update take none |',
   "| `rule` | `'constant'` | " + RULES.map((r) => `\`${r}\``).join(', ') + ' |',
   "| `nonFinite` | `'throw'` | `'throw'` or `'skip'` (a NaN/Infinity gradient is counted in `stats.skipped`) |", '',

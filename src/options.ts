@@ -113,7 +113,8 @@ export const HYPERS: Record<keyof Hyperparameters, HyperSpec> = {
   nesterov: { bases: MOMENTUM_BASES, def: () => false },
   beta1: { bases: ADAM_BASES, def: () => 0.9, check: unit },
   beta2: { bases: ADAM_BASES, def: () => 0.999, check: unit },
-  eps: { bases: ADAM_BASES, def: () => 1e-8, check: positive },
+  // (and eps·√(1 − beta2) > 2^-150, so float32 does not round Adam's eps term to 0: resolveConfig)
+  eps: { bases: ADAM_BASES, def: () => 1e-8, check: { allowed: 'a finite number > 0 with eps·√(1 − beta2) > 2^-150 (~7e-46)', ok: positive.ok } },
   weightDecay: { bases: BASES, def: (b) => (b === 'adamw' ? 0.01 : 0), check: nonNegative },
   clipNorm: { bases: BASES, def: () => Infinity, check: clip },
 };

@@ -650,4 +650,23 @@ edges('glyder escapes negative curvature: on a double well started near its maxi
 
 edges.run();
 
+// ---------------------------------------------------------------------------------------------
+const promises = suite('hostile: what the README promises');
+
+promises('opt.grads keeps the caller\'s gradient through every closure rule (secant with two evaluations included)', async () => {
+  const ss = await stepsize();
+  for (const cfg of CLOSURE_RULES) {
+    for (const evaluations of cfg.rule === 'secant' ? [2, 3] : [undefined]) {
+      const opt = ss.create({ size: 19, lr: 0.01, ...cfg, ...(evaluations ? { evaluations } : {}) } as any);
+      for (let t = 0; t < 3; t++) {
+        for (let i = 0; i < 19; i++) opt.grads[i] = 0.1 * (i - 9) + t;
+        const mine = opt.grads.slice();
+        await opt.step((p: Float32Array, g: Float32Array) => { for (let i = 0; i < 19; i++) g[i] = p[i] - 0.5; return 1; });
+        assert.equal(opt.grads, mine, `${label({ ...cfg, evaluations })}: step ${t}`);
+      }
+    }
+  }
+});
+promises.run();
+
 export {};

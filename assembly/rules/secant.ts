@@ -9,7 +9,7 @@
 //   η = damped ss/(|sy| + ss) | ridge sy/(yy + ss) | bb1 ss/sy | bb2 sy/yy   (spec §2.3)
 //   the base step (sgd, momentum, sign) with lr = η
 // An undefined η (sy ≤ 0 for bb1/bb2/ridge, or non-finite) keeps the previous one.
-import { P as X, G, NPAD, hyper, state, setState, setStat, scratch } from '../layout';
+import { P as X, G, NPAD, hyper, state, setState, setStat, scratch, setGrads } from '../layout';
 import {
   HP_lr, HP_secant_formula, HP_secant_evaluations, HP_secant_probe, HP_secant_probeScale,
   S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback,
@@ -105,10 +105,13 @@ export function secantStep(base: i32): i32 {
   let eta = secantEta(<i32>hyper(HP_secant_formula), ss, sy, yy);
   let fallback = 0;
   if (!(eta > 0 && isFinite(eta)) || !(ss > 0)) { eta = prev; fallback = 1; }
-  if (twoEvals()) copy(G, scratch(H0), NPAD); // the base steps along the fresh-batch gradient
   const c = clipScale(sgg);
   countStep();
+  // with two evaluations the base steps along the fresh-batch gradient h0, read in place:
+  // the caller's grads are never written
+  const own = twoEvals() ? setGrads(scratch(H0)) : 0;
   const finite = baseUpdate(base, eta, c);
+  if (own != 0) setGrads(own);
   setState(S_secant_eta, eta); setState(S_secant_started, 1);
   setStat(T_secant_ss, ss); setStat(T_secant_sy, sy); setStat(T_secant_yy, yy); setStat(T_secant_fallback, fallback);
   return finish(eta, finite);
