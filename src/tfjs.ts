@@ -6,10 +6,10 @@
 //
 // The model's trainable variables are packed into the optimizer's flat layout on the first
 // step (one tensor per variable, in the order tfjs reports their gradients). Every step copies
-// the gradients in. The new values need no copy on the cpu backend: each variable's storage is
-// pointed at its slice of the optimizer's params (WASM memory never grows, so the views stay
-// valid), and the variables follow every step and every probe point. On other backends (or
-// with zeroCopy: false) they are copied back with variable.assign, one copy per step. Closure rules (gala) get their extra gradients from tfjs's own
+// the gradients in and the new values out (variable.assign of a fresh tensor), through tfjs's
+// public API only: no tensor a caller holds (a clone, a dataSync() array) ever shares the
+// optimizer's memory. A variable assigned from outside (setWeights, assign) is read back
+// before the next step. Closure rules (gala) get their extra gradients from tfjs's own
 // gradient function on the same loss function, so 'same' evaluations are exact; 'fresh' and
 // 'repeat' (secant, glyder) need another minibatch, which only the caller has: pass
 // `freshBatch`, which draws a new minibatch and returns the loss function on it. tfjs-core is a peer
@@ -19,13 +19,11 @@ import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 // the package's own entry at run time (build/index.js), so errors are the same StepsizeError class
 import { load, StepsizeError, type Stepsize, type LoadOptions, type Optimizer as StepsizeCore } from './index.js';
 
-const fail = (code: 'E_OPTION' | 'E_STATE', message: string): never => { throw new StepsizeError(code, message); };
+const fail = (code: 'E_OPTION' | 'E_STATE' | 'E_SIZE', message: string): never => { throw new StepsizeError(code, message); };
 
 export interface TfOptions extends Record<string, unknown> {
   /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
   freshBatch?: () => () => Scalar;
-  /** Share the variables' storage with the optimizer where the backend allows it (cpu). Default true. */
-  zeroCopy?: boolean;
 }
 
 export class StepsizeOptimizer extends Optimizer {
@@ -33,20 +31,19 @@ export class StepsizeOptimizer extends Optimizer {
   readonly options: Record<string, unknown>;
   #ss: Stepsize;
   #opt: StepsizeCore | null = null;
-  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[]; dataId?: object; view?: Float32Array }[] = [];
-  #linked = false;
-  #allowLink: boolean;
+  /** dataId: the data the variable held after our last write (another one means an outside assign) */
+  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[]; dataId?: unknown }[] = [];
   #fresh?: () => () => Scalar;
   #lastFresh: (() => Scalar) | null = null;
 
   /** `options`: create()'s options without size/tensors (rule, base, lr, the rule's own ones). */
   constructor(ss: Stepsize, options: TfOptions = {}) {
     super();
-    const { freshBatch, zeroCopy, ...rest } = options;
-    this.#allowLink = zeroCopy !== false;
+    const { freshBatch, ...rest } = options;
     if ('size' in rest || 'tensors' in rest || 'params' in rest) {
       fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
     }
+    if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
     this.#ss = ss;
     this.options = rest;
     this.#fresh = freshBatch;
@@ -54,55 +51,12 @@ export class StepsizeOptimizer extends Optimizer {
 
   /** The stepsize optimizer underneath (after the first step): lr, stats, save(). */
   get core(): StepsizeCore | null { return this.#opt; }
-  /** Whether the variables share the optimizer's memory (no copy back per step). */
-  get zeroCopy(): boolean { return this.#linked; }
 
-  /** The cpu backend's record of a variable's data (values is a plain Float32Array there). */
-  #record(v: { variable: Variable }): { values: unknown } | undefined {
-    const e = engine() as unknown as { backendName: string; backend: { data?: { get(id: object): { values: unknown } | undefined } } };
-    if (e.backendName !== 'cpu' || typeof e.backend?.data?.get !== 'function') return undefined;
-    return e.backend.data.get(v.variable.dataId as object);
-  }
-
-  /**
-   * Points every variable's storage at its slice of params, when the backend allows it for all.
-   * Each variable first gets a data record of its own (tfjs shares records between a variable
-   * and the tensor it was made from, or clones of it), so no other tensor sees the optimizer's
-   * memory.
-   */
-  #link(): void {
-    if (!this.#allowLink || !this.#vars.every((v) => this.#record(v))) return;
-    const params = this.#opt!.params;
-    for (const v of this.#vars) {
-      const own = tensor(params.slice(v.offset, v.offset + v.size), v.shape, 'float32');
-      v.variable.assign(own);
-      own.dispose();
-      const rec = this.#record(v) as { values: unknown; refCount?: number } | undefined;
-      if (!rec || !(rec.values instanceof Float32Array) || rec.values.length !== v.size || (rec.refCount ?? 1) !== 1) return this.#unlink();
-      v.view = params.subarray(v.offset, v.offset + v.size);
-      rec.values = v.view;
-      v.dataId = v.variable.dataId as object;
-    }
-    this.#linked = true;
-  }
-
-  /** Gives linked variables their own copy of their values again. */
-  #unlink(): void {
-    for (const v of this.#vars) {
-      const rec = this.#record(v);
-      if (v.view && rec && rec.values === v.view) rec.values = Float32Array.from(v.view);
-      v.view = undefined;
-    }
-    this.#linked = false;
-  }
-
-  /** Before a step: a variable assigned by someone else (setWeights, assign) is read back and relinked. */
+  /** Before a step: a variable assigned by someone else (setWeights, assign) is read back. */
   #resync(): void {
-    if (!this.#linked) return;
-    if (this.#vars.every((v) => v.variable.dataId === v.dataId && this.#record(v)?.values === v.view)) return;
-    for (const v of this.#vars) this.#opt!.params.set(v.variable.dataSync() as Float32Array, v.offset);
-    this.#unlink();
-    this.#link();
+    for (const v of this.#vars) {
+      if (v.variable.dataId !== v.dataId) this.#opt!.params.set(v.variable.dataSync() as Float32Array, v.offset);
+    }
   }
 
   #layout(names: string[]): void {
@@ -125,9 +79,11 @@ export class StepsizeOptimizer extends Optimizer {
       offset += size;
     }
     const opt = this.#ss.create({ ...this.options, tensors } as never);
-    for (const v of this.#vars) opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
+    for (const v of this.#vars) {
+      opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
+      v.dataId = v.variable.dataId;
+    }
     this.#opt = opt;
-    this.#link();
   }
 
   #copyGrads(grads: NamedTensorMap, into: Float32Array): void {
@@ -138,9 +94,14 @@ export class StepsizeOptimizer extends Optimizer {
     }
   }
 
+  /** Each variable ← its slice of `from`, as a fresh tensor (nobody else's data changes). */
   #writeBack(from: Float32Array): void {
-    if (this.#linked) return; // the variables read the optimizer's memory
-    for (const v of this.#vars) v.variable.assign(tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32'));
+    for (const v of this.#vars) {
+      const t = tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32');
+      v.variable.assign(t);
+      t.dispose();
+      v.dataId = v.variable.dataId;
+    }
   }
 
   /** Gradients of `f` at the values in `params` (written into the variables first). */
@@ -164,17 +125,20 @@ export class StepsizeOptimizer extends Optimizer {
     this.#copyGrads(grads, opt.grads);
     for (const t of Object.values(grads)) t.dispose();
     const rule = opt.config.rule;
-    if (rule === 'gala' || rule === 'secant' || rule === 'glyder') {
-      opt.stepSync((params, g, { batch }) => {
-        if (batch === 'same') return this.#gradAt(f, params, g);
-        const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
-        if (batch === 'fresh') this.#lastFresh = fresh();
-        return this.#gradAt(this.#lastFresh!, params, g);
-      });
-    } else if (rule === 'c2min' || rule === 'p2min') {
-      opt.step(value.dataSync()[0]);
-    } else opt.step();
-    this.#writeBack(opt.params);
+    try {
+      if (rule === 'gala' || rule === 'secant' || rule === 'glyder') {
+        opt.stepSync((params, g, { batch }) => {
+          if (batch === 'same') return this.#gradAt(f, params, g);
+          const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
+          if (batch === 'fresh') this.#lastFresh = fresh();
+          return this.#gradAt(this.#lastFresh!, params, g);
+        });
+      } else if (rule === 'c2min' || rule === 'p2min') {
+        opt.step(value.dataSync()[0]);
+      } else opt.step();
+    } finally {
+      this.#writeBack(opt.params); // (also after a throw: the variables never keep a probe point)
+    }
     this.incrementIterations();
     if (returnCost) return value;
     value.dispose();
@@ -186,11 +150,24 @@ export class StepsizeOptimizer extends Optimizer {
     const grads: NamedTensorMap = Array.isArray(variableGradients)
       ? Object.fromEntries(variableGradients.map((t) => [t.name, t.tensor]))
       : variableGradients;
+    for (const [name, g] of Object.entries(grads)) {
+      if (g === null || typeof g !== 'object' || typeof (g as { dataSync?: unknown }).dataSync !== 'function') {
+        fail('E_OPTION', `applyGradients: the gradient for '${name}' is not a tensor`);
+      }
+    }
     this.#layout(Object.keys(grads));
     this.#resync();
     const opt = this.#opt!;
     if (['gala', 'secant', 'glyder', 'c2min', 'p2min'].includes(opt.config.rule as string)) {
       fail('E_OPTION', `rule '${opt.config.rule}' needs the loss function (extra gradients or the loss): use optimizer.minimize(f)`);
+    }
+    // every gradient's size is checked before any is copied: a mismatch steps nothing
+    for (const v of this.#vars) {
+      const g = grads[v.name];
+      if (g && g.size !== v.size) {
+        fail('E_SIZE', `applyGradients: the gradient for variable '${v.name}' has ${g.size} values (shape [${g.shape.join(', ')}]); ` +
+          `the variable has ${v.size} (shape [${v.shape.join(', ')}]); nothing was stepped`);
+      }
     }
     this.#copyGrads(grads, opt.grads);
     opt.step();
@@ -201,7 +178,6 @@ export class StepsizeOptimizer extends Optimizer {
   override getConfig(): Record<string, never> { return { ...(this.options as Record<string, never>) }; }
 
   override dispose(): void {
-    this.#unlink(); // the variables may outlive the optimizer: their own storage back
     this.#opt?.dispose();
     this.#opt = null;
     super.dispose();
