@@ -65,5 +65,24 @@ for (const cfg of CONFIGS) {
     globalThis.gc?.();
   }
 }
+// dispose() frees at once: 12 optimizers of 1 GiB, each filled, disposed and kept referenced;
+// resident memory must not grow by their sum (it did: the disposed object kept views of it)
+{
+  const kept = [];
+  globalThis.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let peak = 0;
+  for (let i = 0; i < 12; i++) {
+    const o = ss.create({ size: 2 ** 27, base: 'sgd' }); // params + grads: 1 GiB
+    o.params.fill(1); o.grads.fill(1);
+    o.dispose();
+    kept.push(o);
+    globalThis.gc?.();
+    peak = Math.max(peak, process.memoryUsage().rss - rss0);
+  }
+  const ok = peak < 4 * 2 ** 30;
+  if (ok) passed++; else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} dispose() frees memory while the object is still referenced: peak growth ${(peak / 2 ** 30).toFixed(2)} GiB over 12 GiB created (${kept.length} kept)`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
