@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode, runtimeName, label } from './util.js';
 import { quadratic, type Problem } from './problems.js';
 import { goldenDrive } from './golden.js';
+import { VARIANTS } from './variants.js';
 import { recraft, readCheckpoint, writeCheckpoint, checksum, type Parts } from './ckfmt.js';
 
 /** A loss-taking run of `steps` steps of an ELRA rule on `prob`; `lossAt(t, loss)` may replace the loss passed at step t. */
@@ -448,6 +449,23 @@ ckp('names, not ids: option and state order in the descriptor does not matter; a
   assert.equal(back.save(), bytes);
   assert.equal(back.config, opt.config);
 });
+ckp('sizes 0, 1, 3 and 65 of every configuration save and restore bit for bit; a checkpoint inside a larger buffer at an odd offset restores', async () => {
+  const ss = await stepsize();
+  for (const cfg of VARIANTS) {
+    for (const size of [0, 1, 3, 65]) {
+      const opt = ss.create({ size, lr: 0.01, ...cfg } as any);
+      await goldenDrive(opt, cfg, 3);
+      const bytes = opt.save();
+      const back = ss.restore(bytes);
+      assert.equal(back.save(), bytes, `${label(cfg)} size ${size}`);
+      const host = new Uint8Array(bytes.length + 3);
+      host.set(bytes, 1);
+      assert.equal(ss.restore(host.subarray(1, 1 + bytes.length)).save(), bytes, 'at an odd offset');
+      assert.equal(ss.restore(bytes.slice().buffer).save(), bytes, 'as an ArrayBuffer');
+    }
+  }
+});
+
 ckp.run();
 
 // ---------------------------------------------------------------------------------------------
