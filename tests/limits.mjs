@@ -4,11 +4,14 @@
 // Save and restore at the boundary hold two instances and a checkpoint at once (~11 GiB).
 import { load } from '../build/index.js';
 
-const CONFIGS = [
+const ONLY = process.argv[2] ? JSON.parse(process.argv[2]) : null;
+const CONFIGS_ALL = [
   { base: 'sgd' }, { base: 'momentum' }, { base: 'adam' }, { base: 'adamw' }, { base: 'sign' }, { base: 'normalized' },
   { rule: 'c2min' }, { rule: 'glyder', base: 'adam' }, { rule: 'prodigy', base: 'adam' }, { rule: 'secant', base: 'momentum' },
   { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'sgd' }, { rule: 'dog', base: 'sgd' },
 ];
+// `node tests/limits.mjs '[{"rule":"dadapt","base":"sgd"}]'` runs only those
+const CONFIGS = ONLY ?? CONFIGS_ALL;
 
 const ss = await load();
 let passed = 0, failed = 0;
@@ -40,7 +43,7 @@ for (const cfg of CONFIGS) {
   try {
     const max = maximum(cfg);
     try { ss.create({ size: max + 1, ...cfg }); throw new Error(`${max + 1} was accepted`); } catch (e) { if (e.code !== 'E_MEMORY') throw e; }
-    a = ss.create({ size: max, lr: 1e-3, ...cfg });
+    a = ss.create({ size: max, ...(cfg.rule ? {} : { lr: 1e-3 }), ...cfg }); // (rules at their own default LR)
     a.params.fill(0.25);
     a.params[max - 1] = -0.75;
     const before = a.paramsHash();
