@@ -302,14 +302,15 @@ export function resolveConfig(options: Record<string, unknown>): Config {
   for (const key of Object.keys(options)) {
     if (STRUCTURAL.includes(key) || options[key] === undefined) continue;
     if (baseNames.includes(key) || ruleNames.includes(key)) continue;
-    const known = key in HYPERS || Object.values(RULE_SPECS).some((s) => key in s.options);
+    // (own keys only: 'constructor', 'toString' or '__proto__' are unknown options, not Object.prototype's)
+    const known = Object.hasOwn(HYPERS, key) || Object.values(RULE_SPECS).some((s) => Object.hasOwn(s.options, key));
     if (!known) {
       const all = new Set([...STRUCTURAL, ...Object.keys(HYPERS), ...Object.values(RULE_SPECS).flatMap((s) => Object.keys(s.options))]);
       fail('E_OPTION', `unknown option '${key}'; options are ${[...all].join(', ')}`);
     }
     const owners = [
-      ...(key in HYPERS ? [`a base option of ${HYPERS[key as keyof Hyperparameters].bases.filter((b) => b !== 'none').join(', ')}`] : []),
-      ...(Object.entries(RULE_SPECS).filter(([, s]) => key in s.options).map(([r]) => `an option of rule '${r}'`)),
+      ...(Object.hasOwn(HYPERS, key) ? [`a base option of ${HYPERS[key as keyof Hyperparameters].bases.filter((b) => b !== 'none').join(', ')}`] : []),
+      ...(Object.entries(RULE_SPECS).filter(([, s]) => Object.hasOwn(s.options, key)).map(([r]) => `an option of rule '${r}'`)),
     ];
     const where = rule === 'constant' ? `base '${base}'` : `rule '${rule}'${base === 'none' ? '' : ` with base '${base}'`}`;
     fail('E_OPTION', `option '${key}' does not apply to ${where}; it takes ${[...baseNames, ...ruleNames].join(', ')} ` +

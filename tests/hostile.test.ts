@@ -322,6 +322,18 @@ input('an option that belongs elsewhere says whose it is and what this configura
   throwsCode(() => ss.create({ size: 3, rule: 'gala', base: 'sgd', etaMin: 1e-4, etaMax: 1e-5 }), 'E_OPTION', /below 'etaMin' \(0.0001\)/);
 });
 
+input("keys that objects inherit ('constructor', 'toString', '__proto__') are unknown options, never a raw TypeError", async () => {
+  const ss = await stepsize();
+  for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+    const options = JSON.parse(`{"size": 3, "base": "adam", "${key}": 1}`);
+    throwsCode(() => ss.create(options), 'E_OPTION', new RegExp(`unknown option '${key}'`));
+    throwsCode(() => ss.create({ ...JSON.parse(`{"size": 3, "rule": "gala", "base": "sgd", "${key}": 0.5}`) }), 'E_OPTION', new RegExp(`unknown option '${key}'`));
+  }
+  const named = ss.create({ tensors: [['constructor', [2]], ['__proto__', [1]]], base: 'sgd' });
+  assert.equal(named.tensors.map((t: any) => t.name), ['constructor', '__proto__']);
+  assert.equal(ss.restore(named.save()).tensors.map((t: any) => t.name), ['constructor', '__proto__']);
+});
+
 input('load() refuses unknown argument types and keys instead of loading the default module', async () => {
   const { load } = await import('../build/index.js');
   for (const [arg, why] of [
@@ -384,6 +396,13 @@ ckp('re-checksummed edits of options, state, stats, layout and vectors are refus
     [{ base: 'adam' }, (p) => { delete p.desc.stats; }, /lacks 'stats'/],
     [{ base: 'adam' }, (p) => { p.desc.options = [1]; }, /options is \[1\], not an object/],
   ];
+  // keys that JavaScript objects treat specially stay plain keys, and are refused as unknown
+  const { ss, bytes } = await trained({ base: 'adam' });
+  const text = new TextDecoder().decode(bytes.subarray(24, 24 + new DataView(bytes.buffer).getUint32(8, true))).trim();
+  for (const [from, to, why] of [['"options":{', '"options":{"__proto__":{"lr":5},', /unknown option '__proto__'/],
+    ['"state":{', '"state":{"__proto__":0,', /state '__proto__'/], ['"stats":{', '"stats":{"constructor":0,', /stat 'constructor'/]] as const) {
+    throwsCode(() => ss.restore(writeCheckpoint(readCheckpoint(bytes), text.replace(from, to))), 'E_CHECKPOINT', why);
+  }
   for (const [cfg, edit, why] of cases) {
     const { ss, opt, bytes } = await trained(cfg);
     throwsCode(() => ss.restore(recraft(bytes, edit)), 'E_CHECKPOINT', why);
