@@ -20,7 +20,7 @@ export const RULE_csa: i32 = 4;
 export const RULE_gala: i32 = 5;
 export const RULE_secant: i32 = 6;
 export const RULE_glyder: i32 = 7;
-// the parameter-free baselines the papers compare with (shared/specs/peers.md)
+// the parameter-free baselines the papers compare with (docs/rules/dadapt.md, prodigy.md, dog.md)
 export const RULE_dadapt: i32 = 8;
 export const RULE_prodigy: i32 = 9;
 export const RULE_dog: i32 = 10;
@@ -42,7 +42,7 @@ export const HP_c2min_negSlope: i32 = 18;
 export const HP_clara_c: i32 = 16;
 export const HP_clara_damping: i32 = 17;
 export const HP_clara_unitStep: i32 = 18;
-export const HP_clara_etaMin: i32 = 19;   // LR bounds (spec §7's optional clamp); 0 = none
+export const HP_clara_etaMin: i32 = 19;   // LR bounds (the spec's optional clamp, docs/rules/clara.md); 0 = none
 export const HP_clara_etaMax: i32 = 20;
 export const HP_csa_c: i32 = 16;
 export const HP_csa_damping: i32 = 17;

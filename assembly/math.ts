@@ -1,5 +1,5 @@
 // Scalar exp, log and powers, written small. The standard library's pow and exp were 2.5 KB
-// of code, an eighth of the gzipped module (issue 5's size budget); the rules take an exponential a
+// of code, an eighth of the gzipped module (the inline bundle's size budget); the rules take an exponential a
 // step (clara, csa), integer powers of decay rates (bias corrections) and one fractional
 // power (p2min's overshoot). exp and log are within 2 ulps of the standard library's, powi
 // within t·2⁻⁵³ relative (assembly/__tests__/math.spec.ts measures both), and, being

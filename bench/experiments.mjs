@@ -1,4 +1,4 @@
-// What the reproduction runs (issue 4): the methods (every rule × base pair, the constant
+// What the reproduction runs: the methods (every rule × base pair, the constant
 // rule, schedules and the parameter-free baselines), the experiments (problem, steps, batch,
 // grid, seeds) and, per paper, the claim and how its verdict is computed from the results.
 // bench/repro.mjs runs the jobs; bench/report.mjs turns results into tables, plots, RESULTS.md

@@ -42,7 +42,7 @@ const RULE_PAIRS: { rule: string; base?: string; compare: string; loss?: boolean
   { rule: 'clara', base: 'adam', compare: 'adam' },
   { rule: 'csa', base: 'sgd', compare: 'sgd' },
   { rule: 'csa', base: 'adam', compare: 'adam' },
-  // the parameter-free baselines (issue 4); a constant gradient makes D and r̄ grow without
+  // the parameter-free baselines; a constant gradient makes D and r̄ grow without
   // bound, so their growth is held back (the kernels cost the same for any D or r̄)
   { rule: 'dadapt', base: 'sgd', compare: 'sgd', peer: true, opts: { growthRate: 1.000001 } },
   { rule: 'dadapt', base: 'adam', compare: 'adam', peer: true, opts: { growthRate: 1.000001 } },

@@ -1,4 +1,4 @@
-// The reproduction problems (issue 4), their data and their closures. Losses and gradients
+// The reproduction problems, their data and their closures. Losses and gradients
 // run in build/problems.wasm (bench/assembly/problems.ts); this file lays out data, draws
 // minibatches from integer seeds, and adapts to the optimizer's closure API:
 //   const p = await problem('mnist-mlp');

@@ -157,7 +157,7 @@ function secantClaim(R) {
   if (run) rho = spearman(run.curve.lr.map(Math.log), run.curve.signal.map(Math.log));
   return {
     claim: 'A-SGD matches the best hand-tuned SGD with a decay schedule (a grid over the schedule\'s c and γ) on logistic regression and an MNIST MLP, is insensitive to b_H ∈ {10, 50, 100, 150}, and its LR rises as gradient norms fall.',
-    source: 'Explainable LR regimes, arXiv 2508.13639 (abstract; setup per shared/specs/secant.md, schedule form η_t = c/(t+1)^γ inferred)',
+    source: 'Explainable LR regimes, arXiv 2508.13639 (abstract; setup per docs/rules/secant.md, schedule form η_t = c/(t+1)^γ inferred)',
     how: 'Same steps and batch (iris 500 × 16, MLP 400 × 128); A-SGD at its defaults (3 evaluations per step, b_H = the batch unless stated). Matches = within 1 accuracy point (MLP) or 5% of the training loss (iris).',
     table: ['| problem | metric | A-SGD | best schedule | verdict |', '|---|---|---:|---|---|', ...lines].join('\n') +
       `\n\nb_H ∈ {10, 50, 100, 150} on the MLP: test accuracy ${bh.map(pct).join(' / ')} % (spread ${pct(spread)} points).` +
@@ -250,7 +250,7 @@ function claraClaim(R) {
   const v = [cells && wins / cells >= 0.75 ? 2 : wins / cells >= 0.5 ? 1 : 0, cc && cw / cc >= 0.75 ? 2 : cw / cc >= 0.5 ? 1 : 0];
   return {
     claim: 'CLARA ends closer to the optimum than its non-adaptive base on synthetic problems, and its Adam correction beats the original 2017 scheme (csa) on Adam.',
-    source: 'CLARA, arXiv 2508.05408 (abstract and experiments; shared/specs/clara.md)',
+    source: 'CLARA, arXiv 2508.05408 (abstract and experiments; docs/rules/clara.md)',
     how: 'Final distance to the optimum (quadratics: the minimizer; Rosenbrock: (1, …, 1); saddle: the nearer minimum), CLARA vs its base at the same initial LR, mean of 3 seeds; a diverged run loses. Adam-CLARA vs Adam-CSA by final training loss over every robustness problem and initial LR.',
     table: ['| problem | pair | CLARA closer |', '|---|---|---:|', ...rows].join('\n') + '\n' +
       synth.map((p) => { const r = R.find((x) => x.exp === 'robustness' && x.problem === p); return baselineTable(R, p, r.setup?.steps, r.setup?.batch); }).join('\n') +

@@ -1,5 +1,5 @@
 // npm run bench:repro — the reproduction of each paper's headline claim at small scale
-// (issue 4). Runs every job of bench/experiments.mjs on a pool of worker threads (one per
+// . Runs every job of bench/experiments.mjs on a pool of worker threads (one per
 // core), prints a progress line, writes bench/results/repro.json, then bench/report.mjs
 // writes the plots (bench/plots/*.svg), bench/RESULTS.md and bench/CLAIMS.md.
 //   --quick   the short version npm start runs: two problems, one seed, fewer steps;

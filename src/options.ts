@@ -165,7 +165,7 @@ interface RuleSpec {
 const growth: Check = { allowed: 'a number > 1 (Infinity: no cap)', ok: (v) => v > 1 };
 const PEER_DISTANCE = { def: 1e-6, check: positive };
 
-/** The parameter-free baselines the papers compare with (shared/specs/peers.md, docs/rules/). */
+/** The parameter-free baselines the papers compare with (docs/rules/<id>.md). */
 const PEER_SPECS = {
   dadapt: {
     // torch.optim-style bases: momentum gives the SGD form's β (x ← βx + (1−β)z), adamw decoupled decay
@@ -240,7 +240,7 @@ export const RULE_SPECS: Record<RuleName, RuleSpec> = {
   secant: {
     bases: ['sgd', 'momentum', 'sign'], needsClosure: true, state: { eta: 'nonNegative', started: 'flag' },
     options: {
-      // sign base: s = sign(g) with the ridge form (spec §7 asks to test {g, sign(g)} × {F3, F4}:
+      // sign base: s = sign(g) with the ridge form (the spec asks to test {g, sign(g)} × {F3, F4}:
       // the damped form gives η = O(1), a ±1 step per coordinate; docs/rules/secant.md has the numbers)
       formula: { def: (b) => (b === 'sign' ? 'ridge' : 'damped'), choices: ['damped', 'ridge', 'bb1', 'bb2'] },
       evaluations: { def: 3, check: { allowed: '2 or 3', ok: (v) => v === 2 || v === 3 } },

@@ -10,7 +10,7 @@ import { startTrajectory } from './compare.js';
 
 const gala = suite('gala');
 
-gala('golden trace (spec §7): f = 2x², x0 = 1, eta0 = 0.01 → 0.01, 0.24, 0.129692, 0.129685, 0.129683', async () => {
+gala('golden trace (docs/rules/gala.md): f = 2x², x0 = 1, eta0 = 0.01 → 0.01, 0.24, 0.129692, 0.129685, 0.129683', async () => {
   const ss = await stepsize();
   for (const alignment of ['same-batch', 'direction'] as const) {
     const opt = ss.create({ size: 1, rule: 'gala', base: 'sgd', lr: 0.01, alignment, params: [1] });

@@ -75,6 +75,6 @@ export function logistic(m: number, d: number, seed = 3): Problem {
   };
 }
 
-/** The three problems every 300-step trajectory test runs on (issue 3): an ill-conditioned
+/** The three problems every 300-step trajectory test runs on: an ill-conditioned
  * quadratic, Rosenbrock and logistic regression on generated data. Fresh each call. */
 export const trajectoryProblems = (): Problem[] => [quadratic(101, 1e3), rosenbrock(11), logistic(400, 32)];

@@ -1,5 +1,5 @@
 // Plain float64 references of the parameter-free baselines, written from
-// shared/specs/peers.md §C (which follows the official PyTorch code) and docs/rules/<id>.md,
+// docs/rules/<id>.md (which follows the official PyTorch code),
 // not from the kernels: one loop per formula, in the order the formulas are written.
 import type { RefRule } from './ref-rules.js';
 
@@ -27,7 +27,7 @@ function effective(cfg: Common, x: Float64Array, g: ArrayLike<number>, decoupled
   return { ge, raw: c * raw };
 }
 
-/** D-Adaptation, SGD form (peers.md §C.1) and Adam form (§C.2). */
+/** D-Adaptation, SGD form and Adam form (docs/rules/dadapt.md). */
 export class RefDadapt implements RefRule {
   x: Float64Array; x0: Float64Array; s: Float64Array; m: Float64Array; v: Float64Array;
   D: number; R = 0; G0 = 0; k = 0; lr = 0; retraced = false; dHat = 0;
@@ -80,7 +80,7 @@ export class RefDadapt implements RefRule {
   }
 }
 
-/** Prodigy, Adam form (peers.md §C.3). */
+/** Prodigy, Adam form (docs/rules/prodigy.md). */
 export class RefProdigy implements RefRule {
   x: Float64Array; x0: Float64Array; s: Float64Array; m: Float64Array; v: Float64Array;
   D: number; Dmax: number; R = 0; k = 0; lr = 0; retraced = false; dHat = 0;
@@ -122,7 +122,7 @@ export class RefProdigy implements RefRule {
   }
 }
 
-/** DoG with the polynomial-decay average (peers.md §C.4). */
+/** DoG with the polynomial-decay average (docs/rules/dog.md). */
 export class RefDog implements RefRule {
   x: Float64Array; x0: Float64Array; avg: Float64Array;
   rbar = 0; G = 0; k = 0; lr = 0; retraced = false;

@@ -1,5 +1,5 @@
 // Plain float64 references of the base optimizers, written from the formulas in
-// DESIGN.md / the torch.optim conventions, independent of the kernels.
+// the README's conventions (torch.optim's), independent of the kernels.
 //
 // Tolerances come from a forward error bound carried along with the reference. The kernel
 // computes every element in float32 with a handful of roundings per step, each at most

@@ -1,5 +1,5 @@
 // c2min — ELRA's cosine-controlled exponential LR adaption (Kleinsorge et al., arXiv 2309.06274),
-// as specified in shared/specs/elra.md §2 and docs/rules/c2min.md. It carries its own update
+// as specified in docs/rules/c2min.md. It carries its own update
 // (base 'none'): a momentum that lags by one step and a mix of it with the gradient.
 //
 // First call (x0, f0, G0):  P ← G0, m ← G0, x ← x − α0·G0

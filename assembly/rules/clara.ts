@@ -1,10 +1,10 @@
 // clara — CLARA, cumulative learning-rate adaptation (Atamna, Maus, Kievelitz, Glasmachers,
-// arXiv 2508.05408), bases sgd and adam; shared/specs/clara.md §2.3–2.5, docs/rules/clara.md.
+// arXiv 2508.05408), bases sgd and adam; docs/rules/clara.md.
 // One path over the whole vector (K = 1):
 //   d = g (sgd) or the bias-corrected Adam direction a = m̂/(sqrt(v̂)+eps) (adam)
 //   u = d/max(‖d‖, 1e-12);  x ← x − η·(unitStep ? u : d)     (with the current η)
 //   p ← (1−c)·p + c·u;  η ← η·exp(damping·(‖p‖²/μ − 1))       (for the next step; optionally
-//   clamped to [etaMin, etaMax], spec §7)
+//   clamped to [etaMin, etaMax], docs/rules
 //   μ = c/(2−c) for sgd; for adam the closed form μ_A = c/(2−c)·(1+β1(1−c))/(1−β1(1−c))
 // Passes: sgd — ‖g‖², then one fused pass (x, p, ‖p‖²). adam — pass 1 computes the Adam
 // direction into a scratch vector and ‖a‖² without writing m, v (so a non-finite gradient
@@ -19,7 +19,7 @@ import { normSq, sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi, exp } from '../math';
 
-/** η clamped to [lo, hi] (0 for either: no bound), spec §7's optional safeguard. */
+/** η clamped to [lo, hi] (0 for either: no bound), docs/rules's optional safeguard. */
 export function bound(eta: f64, lo: f64, hi: f64): f64 {
   return Math.max(lo, hi > 0 ? Math.min(hi, eta) : eta);
 }

@@ -1,5 +1,5 @@
 // csa — the 2017 cumulative path-length scheme CLARA revisits: ALeRA for SGD and "AgAdam" for
-// Adam (Schoenauer-Sebag, Schoenauer, Sebag, arXiv 1709.01427; shared/specs/clara.md §2.1–2.2,
+// Adam (Schoenauer-Sebag, Schoenauer, Sebag, arXiv 1709.01427;
 // docs/rules/csa.md). The path accumulates normalized *raw gradients* for both bases (the
 // inconsistency CLARA corrects for Adam), the reference has the 2017 warm-up correction, and
 // the LR is updated *before* the step that uses it:

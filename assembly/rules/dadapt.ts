@@ -1,6 +1,6 @@
 // dadapt — D-Adaptation (Defazio & Mishchenko, ICML 2023, arXiv 2301.07733), the SGD form and
-// the Adam form (v3, "IP"), as the official PyTorch code computes them: shared/specs/peers.md
-// §C.1–C.2, docs/rules/dadapt.md. A parameter-free baseline: lr is a multiplier (default 1)
+// the Adam form (v3, "IP"), as the official PyTorch code computes them:
+// docs/rules/dadapt.md. A parameter-free baseline: lr is a multiplier (default 1)
 // on the distance estimate D, which starts at d0 and only grows.
 //
 // sgd / momentum (β = the base's momentum, 0 for sgd), k counts steps from 0:

@@ -1,6 +1,6 @@
 // dog — DoG, "Distance over Gradients" (Ivgi, Hinder, Carmon, ICML 2023, arXiv 2302.12022), as
 // the official PyTorch code (formll/dog) computes it, global (not per-tensor LDoG) form:
-// shared/specs/peers.md §C.4, docs/rules/dog.md. Base sgd; lr is the multiplier c (default 1).
+// docs/rules/dog.md. Base sgd; lr is the multiplier c (default 1).
 //   ge = g + λx
 //   step 0:  r̄ = repsRel·(1 + ‖x0‖);  G = ‖ge‖² + ε
 //   step t:  r̄ ← max(r̄, ‖x_t − x0‖);  G ← G + ‖ge‖²

@@ -1,5 +1,5 @@
 // gala — GALA, gradient-alignment LR adaptation by FTRL (Jiang, Kavis, Mokhtari, arXiv
-// 2506.08419), the practical form of shared/specs/gala.md §2.3; docs/rules/gala.md.
+// 2506.08419), the practical form in docs/rules/gala.md.
 // Wraps a base (sgd, momentum, normalized, adam): only the scalar LR changes.
 //
 // Step t ≥ 1, with g = ∇f(x_t; ξ_t) from the caller and the probe h = ∇f(x_{t−1}; ξ_t) that

@@ -1,5 +1,5 @@
 // glyder — locally optimal descent step from the descent lemma (GLyDER, arXiv 2311.13877),
-// the practical reconstruction of shared/specs/glyder.md §1.4 (Algorithm P); docs/rules/glyder.md.
+// the practical reconstruction (Algorithm P) in docs/rules/glyder.md.
 // Bases sgd, momentum, adam: the base runs with lr = 1 and gives the direction d; then
 //   p = ⟨g', d⟩ with g' from a fresh batch B' at x            (closure 'fresh')
 //   ℓ = (p − ⟨g^τ, d⟩)/⟨x − x_τ, d⟩ (≈ τ‖d‖²), g^τ on B' at x_τ = x − τd  (closure 'repeat': same B')
@@ -186,7 +186,7 @@ export function glyderEnter(base: i32, k: i32): void {
     sweepDirection(base); // d, ‖d‖², ‖g‖², x0 (scratch only)
     probed = false;
   } else {
-    if (!(sq > 0)) { probed = false; tau = 0; return; } // zero direction: no probe (spec §6)
+    if (!(sq > 0)) { probed = false; tau = 0; return; } // zero direction: no probe (docs/rules)
     const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
     tau = state(S_glyder_started) != 0 ? Math.max(state(S_glyder_eta), floor) : floor;
     dotProbe(true);        // x ← x0 − τ·d
@@ -209,7 +209,7 @@ export function glyderStep(base: i32): i32 {
   // (a refresh step whose probe was skipped for a zero direction leaves ℓ unmeasured)
   probed = false;
   if (!isFinite(sgg) || !isFinite(sq)) return nonFinite(scratch(GP), measured ? scratch(GT) : 0);
-  if (!(sq > 0)) return OK; // zero direction: no step, nothing changes (spec §6)
+  if (!(sq > 0)) return OK; // zero direction: no step, nothing changes (docs/rules)
   if (!isFinite(p) || (measured && !isFinite(ell))) return nonFinite(scratch(GP), measured ? scratch(GT) : 0); // g' or g^τ
   clipScale(sgg); // (records gradNorm; glyder takes no clipNorm)
   const beta = hyper(HP_glyder_smoothing), gamma = hyper(HP_glyder_curvatureDecay);

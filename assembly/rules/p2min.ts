@@ -1,5 +1,5 @@
 // p2min — ELRA's parabola-fit LR (Kleinsorge et al., arXiv 2309.06274), the authors' Jan-2024
-// form (shared/specs/elra.md §3.1, docs/rules/p2min.md). Its own update, no momentum:
+// form (docs/rules/p2min.md). Its own update, no momentum:
 //   x ← x − α·G,  with α from a secant fit along the last step: α ← α/h, h = 1 − (G·P)/(P·P),
 //   which is the Barzilai–Borwein step s·s/s·y; wrapped in a warm-up growth cap, α bounds, a
 //   loss-based acceptance test and a retrace (parabola through the losses) on rejection.

@@ -1,5 +1,5 @@
 // prodigy — Prodigy (Mishchenko & Defazio, ICML 2024, arXiv 2306.06101), the Adam form of the
-// official PyTorch code: shared/specs/peers.md §C.3, docs/rules/prodigy.md. Bases adam (L2 λ)
+// official PyTorch code: docs/rules/prodigy.md. Bases adam (L2 λ)
 // and adamw (decoupled λ, the code's default). lr is a multiplier (default 1) on the distance
 // estimate D, which starts at d0 and only grows. β3 = √β2, B = bias correction (off by default):
 //   η = D·lr·B;  ge = g (+ λx for adam)

@@ -1,12 +1,12 @@
 // secant — LR from the stochastic secant equation (Zhuang Yang, "Explainable Learning Rate
 // Regimes for Stochastic Optimization", arXiv 2508.13639): A-SGD, A-SGDM, A-SignSGD. The
-// paper's body could not be read: this is the reconstruction of shared/specs/secant.md §2,
-// with the closed form behind the `formula` option; docs/rules/secant.md.
+// paper's body could not be read: this is the reconstruction in docs/rules/secant.md,
+// with the closed form behind the `formula` option.
 //
 // Per step: g from the caller (or, with evaluations = 2, the fresh-batch gradient h0);
 //   h0 = ∇f_{S_H}(x) ('fresh'), h1 = ∇f_{S_H}(x + c·s) ('repeat': the same S_H), s = g or sign(g)
 //   y = h1 − h0;  ss = s·s, sy = s·y, yy = y·y  (differences first, sums in f64)
-//   η = damped ss/(|sy| + ss) | ridge sy/(yy + ss) | bb1 ss/sy | bb2 sy/yy   (spec §2.3)
+//   η = damped ss/(|sy| + ss) | ridge sy/(yy + ss) | bb1 ss/sy | bb2 sy/yy   (docs/rules)
 //   the base step (sgd, momentum, sign) with lr = η
 // An undefined η (sy ≤ 0 for bb1/bb2/ridge, or non-finite) keeps the previous one.
 import { P as X, G, NPAD, hyper, state, setState, setStat, scratch, setGrads } from '../layout';
@@ -53,7 +53,7 @@ export function secantLeave(k: i32): void {
   copy(X, scratch(BACKUP), NPAD);
 }
 
-/** The closed forms of spec §2.3; NaN where a form is undefined (the caller keeps the last η). */
+/** The closed forms of docs/rules; NaN where a form is undefined (the caller keeps the last η). */
 export function secantEta(formula: i32, ss: f64, sy: f64, yy: f64): f64 {
   switch (formula) {
     case 0: return ss / (Math.abs(sy) + ss);          // damped (F4, default): in (0, 1]
