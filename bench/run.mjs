@@ -8,7 +8,7 @@ execFileSync(`${root}node_modules/.bin/asc`, ['bench/floor.ts', '--outFile', 'bu
   '--runtime', 'stub', '--use', 'abort=', '--enable', 'simd'], { cwd: root, stdio: 'inherit' });
 await build({
   entryPoints: [`${root}bench/kernels.ts`], outfile: `${root}build/bench/kernels.js`, bundle: true, format: 'esm',
-  platform: 'node', target: 'node20', logLevel: 'warning', external: ['@tensorflow/*'],
+  platform: 'node', target: 'node20', logLevel: 'warning', external: ['@tensorflow/*'], ignoreAnnotations: true, // (sideEffects speaks for the published files)
   plugins: [{ name: 'package-under-test', setup(b) {
     b.onResolve({ filter: /^\.\.\/build\/(index|inline)\.js$/ }, (a) => ({ path: a.path.replace('/build', ''), external: true }));
   } }],

@@ -61,6 +61,9 @@ const wasm = (mode) => ({
     b.onLoad({ filter: /.*/, namespace: 'wasm-text' }, () => ({ contents: `export default ${JSON.stringify(PAYLOAD)}`, loader: 'js' }));
   },
 });
+// The test and tool bundles import their suites for their side effects: package.json's
+// sideEffects speaks for the published files only, so these bundles ignore it.
+const dev = { ...common, ignoreAnnotations: true };
 // The three shipped ESM entries and the IIFE are minified: they are what ends up in users' bundles.
 const shipped = { ...common, minify: true };
 await Promise.all([
@@ -75,7 +78,7 @@ await Promise.all([
   // The tests, bundled once and run unchanged by Node, Deno and Chromium; they import
   // the built package (build/index.js), never the sources.
   build({
-    ...common, entryPoints: ['tests/main.ts'], outfile: 'build/tests/main.js',
+    ...dev, entryPoints: ['tests/main.ts'], outfile: 'build/tests/main.js',
     external: ['node:*', '../build/index.js'], plugins: [{
       name: 'package-under-test',
       setup(b) { b.onResolve({ filter: /^\.\.\/build\/(index|inline)\.js$/ }, (a) => ({ path: a.path.replace('/build', ''), external: true })); },
@@ -84,7 +87,7 @@ await Promise.all([
 ]);
 // npm run golden: writes this version's golden checkpoints (Node), with the built package.
 await build({
-  ...common, platform: 'node', entryPoints: ['tests/golden-write.ts'], outfile: 'build/tests/golden-write.js',
+  ...dev, platform: 'node', entryPoints: ['tests/golden-write.ts'], outfile: 'build/tests/golden-write.js',
   external: ['node:*'], plugins: [{
     name: 'package-under-test',
     setup(b) { b.onResolve({ filter: /^\.\.\/build\/index\.js$/ }, () => ({ path: '../index.js', external: true })); },
@@ -92,7 +95,7 @@ await build({
 });
 // The tfjs adapter's tests (Node): tfjs stays external, the adapter is the built one.
 await build({
-  ...common, platform: 'node', entryPoints: ['tests/tfjs-main.ts'], outfile: 'build/tests/tfjs.js',
+  ...dev, platform: 'node', entryPoints: ['tests/tfjs-main.ts'], outfile: 'build/tests/tfjs.js',
   external: ['node:*', '@tensorflow/*'], plugins: [{
     name: 'adapter-under-test',
     setup(b) { b.onResolve({ filter: /^\.\.\/build\/tfjs\.js$/ }, () => ({ path: '../tfjs.js', external: true })); },
@@ -101,7 +104,7 @@ await build({
 // The workerd test's worker: the built edge entry bundled as a deploy tool would, with the
 // .wasm left as a module import that workerd resolves from its config (tests/workerd/).
 await build({
-  ...common, entryPoints: ['tests/workerd/worker.ts'], outfile: 'build/tests/workerd.js',
+  ...dev, entryPoints: ['tests/workerd/worker.ts'], outfile: 'build/tests/workerd.js',
   plugins: [{ name: 'wasm-module', setup(b) { b.onResolve({ filter: /stepsize\.wasm$/ }, () => ({ path: './stepsize.wasm', external: true })); } }],
 });
 copyFileSync(`${root}tests/workerd/config.capnp`, `${root}build/tests/workerd.capnp`);

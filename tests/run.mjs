@@ -48,6 +48,7 @@ function fromBundle(name, { code, out }) {
   const h = /HASH \w+ ([0-9a-f]+)/.exec(out);
   if (h) hashes[name] = h[1];
   if (!m) return results.push({ name, passed: 0, failed: 1, note: `did not finish (exit ${code})` });
+  if (+m[2] + +m[3] === 0) return results.push({ name, passed: 0, failed: 1, note: 'ran no test (were the suites dropped from the bundle?)' });
   results.push({ name, passed: +m[2], failed: +m[3] + (code !== 0 && +m[3] === 0 ? 1 : 0) });
 }
 
