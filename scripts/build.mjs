@@ -4,12 +4,20 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { gzip as zopfliGzip } from '@gfx/zopfli';
-import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const bin = (name) => `${root}node_modules/.bin/${name}`;
+
+// `--reuse-wasm` (npm run test:node): the wasm files, the tables and the zopfli payload come
+// from the cache when nothing they are built from changed (they take most of the build time).
+const reuse = process.argv.includes('--reuse-wasm');
+const cacheDir = `${root}node_modules/.cache/stepsize-build/`;
+const inputsHash = hashInputs(['assembly', 'bench/assembly', 'asconfig.json', 'package-lock.json', 'scripts/build.mjs']);
+const cached = reuse && existsSync(`${cacheDir}stamp`) && readFileSync(`${cacheDir}stamp`, 'utf8') === inputsHash;
 
 rmSync(`${root}build`, { recursive: true, force: true });
 mkdirSync(`${root}build`, { recursive: true });
@@ -18,31 +26,44 @@ const wasmPath = `${root}build/stepsize.wasm`;
 // size build that the inline entries embed (asc --shrinkLevel 2: the elementwise update loops
 // are not unrolled, assembly/simd.ts ROLLED; the same results bit for bit, tests/bundles.test.ts).
 const smallPath = `${root}build/stepsize.small.wasm`;
-run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
-run(bin('asc'), ['assembly/index.ts', '--target', 'small']);
-// binaryen's -Oz once more over asc's output: the same semantics (no fast-math; the kernels
-// measured the same speed), ~6% smaller gzipped, which the inline bundle's budget needs
-for (const path of [wasmPath, smallPath]) {
-  run(bin('wasm-opt'), [path, '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
-    '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-Oz', '--converge', '-o', path]);
+let tables, fingerprint, smallGzipped;
+if (cached) {
+  for (const f of ['stepsize.wasm', 'stepsize.small.wasm', 'problems.wasm']) copyFileSync(`${cacheDir}${f}`, `${root}build/${f}`);
+  ({ tables, fingerprint } = JSON.parse(readFileSync(`${cacheDir}tables.json`, 'utf8')));
+  smallGzipped = readFileSync(`${cacheDir}small.wasm.gz`);
+  console.log('wasm: reused from the cache (nothing it is built from changed)');
+} else {
+  run(bin('asc'), ['assembly/index.ts', '--target', 'release']);
+  run(bin('asc'), ['assembly/index.ts', '--target', 'small']);
+  // binaryen's -Oz once more over asc's output: the same semantics (no fast-math; the kernels
+  // measured the same speed), ~6% smaller gzipped, which the inline bundle's budget needs
+  for (const path of [wasmPath, smallPath]) {
+    run(bin('wasm-opt'), [path, '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
+      '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '-Oz', '--converge', '-o', path]);
+  }
+  // The ids and layout constants: compiled from assembly/tables.ts, read here, and baked into
+  // the JS entries (define STEPSIZE_TABLES). stepsize.wasm gets their fingerprint as a custom
+  // section, which the loader checks, so a loader never drives a wasm built with other ids.
+  run(bin('asc'), ['assembly/tables.ts', '--target', 'tables']);
+  const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
+  rmSync(`${root}build/tables.wasm`);
+  tables = JSON.stringify(packTables(Object.entries(tableGlobals)
+    .filter(([, v]) => v instanceof WebAssembly.Global) // (every name: checkpoints name the scalar state)
+    .map(([k, v]) => [k, Number(v.value)])));
+  fingerprint = fnv1a(tables);
+  appendCustomSection(wasmPath, 'stepsize', fingerprint);
+  appendCustomSection(smallPath, 'stepsize', fingerprint);
+  // what the inline entries embed: the size build, gzipped by zopfli, then written as text in
+  // base 64 (src/inline.ts decodes and inflates it); see embedPayload
+  smallGzipped = await zopfli(readFileSync(smallPath));
+  // the reproduction problems (bench/, not part of the package)
+  run(bin('asc'), ['bench/assembly/problems.ts', '--target', 'problems']);
+  mkdirSync(cacheDir, { recursive: true });
+  for (const f of ['stepsize.wasm', 'stepsize.small.wasm', 'problems.wasm']) copyFileSync(`${root}build/${f}`, `${cacheDir}${f}`);
+  writeFileSync(`${cacheDir}tables.json`, JSON.stringify({ tables, fingerprint }));
+  writeFileSync(`${cacheDir}small.wasm.gz`, smallGzipped);
+  writeFileSync(`${cacheDir}stamp`, inputsHash);
 }
-// The ids and layout constants: compiled from assembly/tables.ts, read here, and baked into
-// the JS entries (define STEPSIZE_TABLES). stepsize.wasm gets their fingerprint as a custom
-// section, which the loader checks, so a loader never drives a wasm built with other ids.
-run(bin('asc'), ['assembly/tables.ts', '--target', 'tables']);
-const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
-rmSync(`${root}build/tables.wasm`);
-const tables = JSON.stringify(packTables(Object.entries(tableGlobals)
-  .filter(([, v]) => v instanceof WebAssembly.Global) // (every name: checkpoints name the scalar state)
-  .map(([k, v]) => [k, Number(v.value)])));
-const fingerprint = fnv1a(tables);
-appendCustomSection(wasmPath, 'stepsize', fingerprint);
-appendCustomSection(smallPath, 'stepsize', fingerprint);
-// what the inline entries embed: the size build, gzipped by zopfli, then written as text in
-// base 64 (src/inline.ts decodes and inflates it); see embedPayload
-const smallGzipped = await zopfli(readFileSync(smallPath));
-// the reproduction problems (bench/, not part of the package)
-run(bin('asc'), ['bench/assembly/problems.ts', '--target', 'problems']);
 
 // Target set explicitly (es2022, node20): the shipped entries must run on Node 20, and esbuild
 // would otherwise emit syntax and built-ins newer than that.
@@ -114,8 +135,23 @@ packMnist(`${root}build/demo`);
 for (const f of ['inline.js', 'stepsize.iife.js']) embedPayload(`${root}build/${f}`, smallGzipped);
 rmSync(smallPath);
 run(bin('tsc'), ['-p', 'tsconfig.json']);
+// declarations beside the bundles too, so code that imports build/index.js (the tests, bench,
+// a bundler resolving the file itself) is typed against the real API
+for (const f of ['index', 'inline', 'edge', 'tfjs']) writeFileSync(`${root}build/${f}.d.ts`, `export * from './types/${f}.js';\n`);
 for (const f of ['stepsize.wasm', 'index.js', 'edge.js', 'inline.js', 'stepsize.iife.js']) {
   console.log(`build/${f.padEnd(14)} ${statSync(`${root}build/${f}`).size} bytes`);
+}
+
+/** SHA-256 over every file below these paths (names and contents), in a fixed order. */
+function hashInputs(paths) {
+  const h = createHash('sha256');
+  const walk = (rel) => {
+    const full = `${root}${rel}`;
+    if (statSync(full).isDirectory()) for (const e of readdirSync(full).sort()) walk(`${rel}/${e}`);
+    else h.update(`${rel}\0`).update(readFileSync(full));
+  };
+  for (const p of paths) if (existsSync(`${root}${p}`)) walk(p);
+  return h.digest('hex');
 }
 
 /** FNV-1a (32-bit) of a string's UTF-16 code units, as 8 hex digits. */

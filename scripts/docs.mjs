@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = await build({ entryPoints: [`${root}src/options.ts`], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'warning' });
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-const { BASES, RULES, HYPERS, RULE_SPECS, resolveConfig } = mod;
+const { RULES, HYPERS, RULE_SPECS, resolveConfig } = mod;
 
 // TSDoc of each option, from the interfaces
 const src = readFileSync(`${root}src/options.ts`, 'utf8');

@@ -16,7 +16,7 @@ function decode(text: string): Uint8Array<ArrayBuffer> {
   for (let i = 64, j = 0, acc = 0, bits = 0; i < text.length; i++) {
     acc = ((acc << 6) | text.indexOf(text[i])) & 0x3fff;
     bits += 6;
-    if (bits >= 8) out[j++] = acc >> (bits -= 8);
+    if (bits >= 8) { bits -= 8; out[j++] = acc >> bits; }
   }
   return out;
 }

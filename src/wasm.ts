@@ -52,7 +52,7 @@ function prefixed(prefix: string): Map<string, number> {
   for (const run of STEPSIZE_TABLES.split(';')) {
     const [full, start, names] = run.split(' ');
     if (!full.startsWith(prefix)) continue;
-    names.split(',').forEach((name, i) => out.set(full.slice(prefix.length) + name, +start + i));
+    names.split(',').forEach((name, i) => { out.set(full.slice(prefix.length) + name, +start + i); });
   }
   return out;
 }

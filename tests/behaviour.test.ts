@@ -166,7 +166,7 @@ api('bad rule/base combinations and options name what is allowed', async () => {
 
 api('ELRA needs the loss; a first NaN loss changes nothing; a later NaN loss retraces', async () => {
   const ss = await stepsize();
-  for (const rule of ['c2min', 'p2min']) {
+  for (const rule of ['c2min', 'p2min'] as const) {
     const opt = ss.create({ size: 5, rule, params: [1, 2, 3, 4, 5] });
     opt.grads.set([1, 1, 1, 1, 1]);
     throwsCode(() => opt.step(), 'E_LOSS', /needs the minibatch loss/);

@@ -48,7 +48,7 @@ for (const cfg of CONFIGS) {
     const { skip, ...options } = cfg;
     for (const prob of trajectoryProblems().filter((p) => !skip || !p.name.startsWith(skip as string))) {
       const { opt, ref, g, track } = startTrajectory(ss, prob, options, (c, x0) => new RefGala(c, new RefOptimizer({ ...c }, x0)));
-      let h = new Float64Array(prob.n);
+      let h: Float64Array = new Float64Array(prob.n);
       for (let t = 0; t < 300; t++) {
         prob.grad(opt.params, g);
         opt.grads.set(g);

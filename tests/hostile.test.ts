@@ -654,7 +654,7 @@ edges('decoupled weight decay is not lost at tiny steps (lr·wd < 2^-25): adamw 
   const grads = (t: number, i: number) => Math.fround(0.1 * (((t * 31 + i * 17) % 23) / 11 - 1)); // zero-mean, bounded
   // (dog's L2 decay now enters as x − (ηc·g + ηλ·x) too, but float32 rounding of its sub-ulp
   // early steps moves a float32 run further from float64 than the decay does: not testable so)
-  for (const [rule, lr, wd] of [['adamw', 1e-4, 2e-4]] as const) {
+  for (const [rule, lr, wd] of [['adamw', 1e-4, 2e-4]] as [string, number, number][]) {
     const x0 = Float64Array.from({ length: n }, (_, i) => Math.fround(1 + i / n));
     const opt = ss.create({ size: n, params: x0, lr, weightDecay: wd, ...(rule === 'dog' ? { rule, base: 'sgd' } : { base: 'adamw' }) } as any);
     for (let t = 1; t <= steps; t++) {

@@ -31,7 +31,7 @@ async function step(opt, cfg, t) {
   g[0] = 0.5; g[g.length - 1] = -0.5;
   if (cfg.rule === 'c2min') return opt.step(1 - 0.01 * t);
   if (['gala', 'secant', 'glyder'].includes(cfg.rule)) {
-    return opt.step((p, out) => { out.fill(0.001 * (t + 1)); out[0] = 0.5; out[out.length - 1] = -0.5; return 1; });
+    return opt.step((_p, out) => { out.fill(0.001 * (t + 1)); out[0] = 0.5; out[out.length - 1] = -0.5; return 1; });
   }
   return opt.step();
 }

@@ -58,7 +58,7 @@ for (const cfg of CONFIGS) {
       assert.ok(worstAvg <= 1, `${prob.name}: the averaged iterate is off by ${worstAvg} of its tolerance`);
       assert.is(opt.stats.step, 300, prob.name);
       const d = (ref as any).D;
-      if (d !== undefined) assert.ok(Math.abs(opt.stats.d - d) <= 1e-4 * d, `${prob.name}: D ${opt.stats.d} vs ${d}`);
+      if (d !== undefined) assert.ok(Math.abs(opt.stats.d! - d) <= 1e-4 * d, `${prob.name}: D ${opt.stats.d} vs ${d}`);
     }
   });
 }
@@ -80,7 +80,7 @@ beh('D-Adaptation and Prodigy raise D from 1e-6 to the scale of the distance to 
     const opt = ss.create({ size: n, params: f32(prob.x0), ...cfg } as any);
     const f0 = prob.loss(opt.params);
     for (let t = 0; t < 400; t++) { prob.grad(opt.params, opt.grads); opt.step(); }
-    const D = opt.stats.d;
+    const D = opt.stats.d!;
     const f = prob.loss(opt.params);
     // D is a lower bound on the distance (D-Adaptation's Lemma) that grows towards it
     assert.ok(D > 1e-6 * 1e4, `${cfg.rule}/${cfg.base}: D grew only to ${D}`);
@@ -101,11 +101,11 @@ beh('DoG: the first step moves by repsRel·(1 + ‖x0‖), then r̄ tracks the d
   const expect = 1e-6 * (1 + Math.sqrt(x0n));
   // 2%: each element moves ~1e-7, near float32's resolution of x, and is rounded
   assert.ok(Math.abs(Math.sqrt(moved) - expect) <= 2e-2 * expect, `first step ${Math.sqrt(moved)} vs r̄0 ${expect}`);
-  let last = opt.stats.rbar;
+  let last = opt.stats.rbar!;
   for (let t = 0; t < 200; t++) {
     grad(opt.params, opt.grads); opt.step();
-    assert.ok(opt.stats.rbar >= last, 'r̄ never decreases');
-    last = opt.stats.rbar;
+    assert.ok(opt.stats.rbar! >= last, 'r̄ never decreases');
+    last = opt.stats.rbar!;
   }
   // the optimum is at 3·1: r̄ must have grown to the distance scale (~‖x0 − 3‖ ≈ 24)
   assert.ok(last > 1, `r̄ only reached ${last}`);

@@ -8,6 +8,7 @@
 //             package carries (Linux x64/arm64); with neither, the browser runners are reported
 //             as skipped (named in the summary), never as passed
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
+//   check     npm run check: tsc over src, tests and bench against the built declarations, Biome's linter
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
 //   size      npm run size: the inline ESM bundle within its 20 KiB gzipped budget
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
@@ -54,7 +55,7 @@ function fromBundle(name, { code, out }) {
 
 async function aspect() {
   const r = await exec(join(BIN, 'asp'), ['--config', 'as-pect.config.js', '--summary'], { FORCE_COLOR: '0' });
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes as-pect prints
   const plain = r.out.replace(/\u001b\[[0-9;]*m/g, '');
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(plain);
   if (!m) return results.push({ name: 'as-pect', passed: 0, failed: 1, note: `no summary (exit ${r.code})` });
@@ -68,6 +69,11 @@ async function node() {
 async function size() {
   const r = await exec(process.execPath, ['scripts/size.mjs']);
   results.push({ name: 'size', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'inline.js is over its 20 KiB gzipped budget (npm run size)' });
+}
+
+async function check() {
+  const r = await exec(process.execPath, ['scripts/check.mjs']);
+  results.push({ name: 'check', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'types or lint (npm run check)' });
 }
 
 async function docs() {
@@ -231,7 +237,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
+const runners = { 'as-pect': aspect, check, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);

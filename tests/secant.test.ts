@@ -72,7 +72,7 @@ sec("the closure contract: 'fresh' at x, then 'repeat' at x + c·g; params resto
   const snapshot = opt.save(), params = Array.from(opt.params);
   let calls = 0;
   try {
-    await opt.step((p, g) => { if (++calls === 2) throw new Error('second batch failed'); g.fill(1); return 0; });
+    await opt.step((_p, g) => { if (++calls === 2) throw new Error('second batch failed'); g.fill(1); return 0; });
     assert.unreachable('should throw');
   } catch (e: any) {
     assert.is(e.message, 'second batch failed');

@@ -16,7 +16,6 @@ export function runtimeName(): string {
 }
 
 export { rng } from './rng.js';
-import { rng } from './rng.js';
 
 /** Uniform in [-s, s). */
 export function uniform(r: () => number, n: number, s = 1): Float64Array {
