@@ -26,17 +26,22 @@ const SQUARE_LIMIT: f64 = 18446744073709551616.0;
  * gradient or finite values whose f32 squares overflowed (|g_i| ≥ 2^64): an exact scan tells
  * them apart, and the second gets ‖g‖² summed in f64, so a finite gradient steps (clipped
  * where clipNorm is set). With `squares` (bases that keep squared gradients: Adam's v), a
- * clipped coordinate c·|g_i| ≥ 2^64 would make v infinite: refused. Returns -1 when refused;
+ * coordinate whose scaled square would make v infinite is refused. Returns -1 when refused;
  * `refusal` then holds the result code (NONFINITE_GRAD or GRAD_RANGE). Nothing is written
  * otherwise.
  */
 export let refusal: i32 = OK;
+/** Set by gradNormSq: this step's gradient has coordinates whose f32 squares overflow. */
+export let wideGrad = false;
 export function gradNormSq(gg: f64, squares: bool): f64 {
+  wideGrad = false;
   if (!isFinite(gg)) {
     if (!allFinite(G, NPAD)) { refusal = nonFinite(); return -1; }
     gg = normSq64(G, NPAD);
+    wideGrad = true;
   }
-  if (squares) {
+  if (squares && wideGrad) {
+    // Adam scales such a gradient by c before squaring (bases/adam.ts): c·|g_i| must stay below 2^64
     const gnorm = Math.sqrt(gg), clip = hyper(HP_clipNorm);
     const c = clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
     if (c * gnorm >= SQUARE_LIMIT && c * maxAbs(G, NPAD) >= SQUARE_LIMIT) { refusal = GRAD_RANGE; return -1; }
