@@ -65,8 +65,9 @@ function sgdPass(s0: usize, x00: usize, eta: f64, c: f64, wd: f64, beta: f64): b
   return finiteAfter(ok, X, NPAD);
 }
 
-/** The Adam form's fused pass: sumA = Σ ge·s/(√v+ε) (old s, v), sumB = ‖s_new‖₁. */
-function adamPass(eta: f64, c: f64, decoupled: bool): bool {
+/** The Adam form's fused pass: sumA = Σ ge·s/(√v+ε) (old s, v), sumB = ‖s_new‖₁. `decoupled` is a literal at each call. */
+// @ts-ignore: decorator
+@inline function adamPass(eta: f64, c: f64, decoupled: bool): bool {
   const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2), wd = hyper(HP_weightDecay);
   const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>(decoupled ? 0 : wd));
   const vdl = f32x4.splat(<f32>(decoupled ? wd * eta : 0)); // decoupled decay x − (λη)·x, never a factor 1 − λη
@@ -89,7 +90,8 @@ function adamPass(eta: f64, c: f64, decoupled: bool): bool {
       const sn = f32x4.add(f32x4.mul(vb3, sv), f32x4.mul(vk3, ge));
       v128.store(m, mn); v128.store(v, vn); v128.store(s, sn);
       sb = f32x4.add(sb, f32x4.abs(sn));
-      const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv), f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), veps))));
+      const q = f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), veps));
+      const y = decoupled ? f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv), q)) : f32x4.sub(xv, q);
       v128.store(x, y);
       ok = f32x4.add(ok, y);
       x += 16; g += 16; m += 16; v += 16; s += 16;
@@ -99,6 +101,12 @@ function adamPass(eta: f64, c: f64, decoupled: bool): bool {
   sumA = eta * hsum(aL, aH); sumB = hsum(bL, bH);
   return finiteAfter(ok, X, NPAD);
 }
+
+// one function per form, so each loop compiles on its own
+// @ts-ignore: decorator
+@noinline function adamPassL2(eta: f64, c: f64): bool { return adamPass(eta, c, false); }
+// @ts-ignore: decorator
+@noinline function adamPassDecoupled(eta: f64, c: f64): bool { return adamPass(eta, c, true); }
 
 export function dadaptStep(base: i32): i32 {
   const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
@@ -113,7 +121,7 @@ export function dadaptStep(base: i32): i32 {
     const B = hyper(HP_dadapt_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
     eta = D * lr * B;
     countStep();
-    finite = adamPass(eta, c, base == BASE_adamw);
+    finite = base == BASE_adamw ? adamPassDecoupled(eta, c) : adamPassL2(eta, c);
     R = b3 * R + (1 - b3) * sumA;
     sNorm = sumB;
     dHat = sNorm > 0 ? R / ((1 - b3) * sNorm) : 0;
