@@ -183,6 +183,9 @@ function parseDescriptor(bytes: Uint8Array): Descriptor {
 function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config; layout: Layout } {
   if (!(RULES as readonly unknown[]).includes(d.rule)) bad(`checkpoint names rule ${describe(d.rule)}, which this version of stepsize does not know`);
   if (!([...BASES, 'none'] as readonly unknown[]).includes(d.base)) bad(`checkpoint names base ${describe(d.base)}, which this version of stepsize does not know`);
+  for (const k of ['base', 'rule', 'size', 'tensors', 'params']) {
+    if (Object.hasOwn(d.options, k)) bad(`checkpoint options hold '${k}', which a checkpoint keeps elsewhere`);
+  }
   const options: Record<string, unknown> = Object.create(null); // (a '__proto__' key stays a key, and is refused)
   for (const [k, v] of Object.entries(d.options)) options[k] = v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
   let config: Config, layout: Layout;

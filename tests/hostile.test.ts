@@ -369,6 +369,8 @@ ckp('re-checksummed edits of options, state, stats, layout and vectors are refus
     [{ base: 'adam' }, (p) => { p.desc.options.lr = 'Infinity'; }, /'lr' must be a finite number > 0; got Infinity/],
     [{ base: 'adam' }, (p) => { p.desc.options.eps = null; }, /'eps'/],
     [{ base: 'adam' }, (p) => { p.desc.options.bogus = 1; }, /unknown option 'bogus'/],
+    [{ base: 'adam' }, (p) => { p.desc.options.params = [1, 2]; }, /options hold 'params'/],
+    [{ base: 'adam' }, (p) => { p.desc.options.base = 'sgd'; }, /options hold 'base'/],
     [{ base: 'adam' }, (p) => { p.desc.state.step = -1; }, /state 'step' is -1; it must be a whole number >= 0/],
     [{ base: 'adam' }, (p) => { p.desc.state.step = 2.5; }, /state 'step' is 2.5/],
     [{ base: 'adam' }, (p) => { p.desc.state.step = 'Infinity'; }, /state 'step' is "Infinity"/],
