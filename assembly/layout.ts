@@ -19,10 +19,7 @@ export const HEADER_BYTES: u32 = 1024;
 // header fields, byte offsets from BASE
 export const H_BASE: u32 = 8;
 export const H_RULE: u32 = 12;
-export const H_N: u32 = 16;
-export const H_NPAD: u32 = 20;
 export const H_SAVED: u32 = 24;    // number of saved state slots
-export const H_SCRATCH: u32 = 28;  // number of scratch slots
 export const H_HYPER: u32 = 64;    // f64[32]  hyperparameters
 export const H_STATE: u32 = 320;   // f64[48]  scalar state that a checkpoint carries
 export const H_STATS: u32 = 704;   // f64[32]  telemetry of the last step
@@ -94,9 +91,6 @@ export function layout(n: u32, saved: u32, scratchSlots: u32): i32 {
   SLOT0 = P + vec;
   G = SLOT0 + <usize>saved * vec;
   SCRATCH0 = G + vec;
-  store<u32>(BASE + H_N, n);
-  store<u32>(BASE + H_NPAD, NPAD);
   store<u32>(BASE + H_SAVED, saved);
-  store<u32>(BASE + H_SCRATCH, scratchSlots);
   return 0;
 }
