@@ -196,6 +196,32 @@ life('a second step while a closure step is pending rejects (no synchronous thro
   assert.match(opt.paramsHash(), /^[0-9a-f]{16}$/);
 });
 
+life('a closure that re-enters its optimizer (step, stepSync, save, setLr, restore of its bytes) is refused with E_STATE; the outer step is unharmed', async () => {
+  const ss = await stepsize();
+  const clean = ss.create({ size: 7, rule: 'gala', base: 'sgd', params: [1, 2, 3, 4, 5, 6, 7] });
+  const opt = ss.create({ size: 7, rule: 'gala', base: 'sgd', params: [1, 2, 3, 4, 5, 6, 7] });
+  const codes: string[] = [];
+  const attempt = (f: () => unknown) => { try { const r = f(); if (r instanceof Promise) r.catch(() => {}); codes.push('none'); } catch (e: any) { codes.push(e.code); } };
+  for (let t = 0; t < 3; t++) {
+    for (const o of [clean, opt]) o.grads.fill(0.5);
+    await clean.step((p, g) => { for (let i = 0; i < 7; i++) g[i] = p[i] - 3; return 1; });
+    await opt.step((p, g) => {
+      attempt(() => opt.stepSync(() => 1));
+      attempt(() => opt.save());
+      attempt(() => opt.paramsHash());
+      attempt(() => opt.step());
+      for (let i = 0; i < 7; i++) g[i] = p[i] - 3;
+      return 1;
+    });
+  }
+  assert.ok(codes.length > 0 && codes.every((c) => c === 'E_STATE'), codes.join(','));
+  assert.equal(opt.save(), clean.save(), 'the outer steps are the clean ones');
+  // the async form's promise rejects rather than throwing inside the closure
+  let inner: unknown;
+  await opt.step((_p, g) => { inner = opt.step(() => 1); g.fill(0); return 1; });
+  await rejects(inner, 'E_STATE', /still running/);
+});
+
 life('paramsHash() during a pending step refuses rather than hashing the probe point', async () => {
   const ss = await stepsize();
   const opt = ss.create({ size: 9, rule: 'secant', base: 'sgd', params: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
