@@ -1,5 +1,7 @@
 // npm run size: raw and gzipped bytes of what users ship, and the inline bundle's budget
-// (≤ 20 KiB gzipped with every rule in it). Run after `npm run build`.
+// (≤ 20 KiB gzipped with every rule in it). Run after `npm run build`. With --breakdown (what
+// `npm run size` passes), also what each source file costs: the loader's files from esbuild's
+// metafile, the size build's functions from a build with a name section, grouped by file.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -25,4 +27,91 @@ for (const [file, what] of rows) {
     console.log(`${''.padEnd(18)}budget: inline.js gzipped ${gz} B ${ok ? '≤' : '>'} ${BUDGET} B (20 KiB): ${ok ? 'met' : 'NOT met'}`);
   }
 }
+if (process.argv.includes('--breakdown')) await breakdown();
 process.exitCode = over ? 1 : 0;
+
+async function breakdown() {
+  const { build } = await import('esbuild');
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const top = fileURLToPath(new URL('..', root));
+  // the loader: bytes each source file contributes to the minified index.js
+  const r = await build({
+    entryPoints: [`${top}src/index.ts`], bundle: true, minify: true, format: 'esm', platform: 'neutral', target: ['es2022'],
+    external: ['node:*'], write: false, metafile: true, define: { STEPSIZE_TABLES: '""', STEPSIZE_FINGERPRINT: '""' }, logLevel: 'silent',
+  });
+  const inputs = Object.values(r.metafile.outputs)[0].inputs;
+  console.log('\nloader (index.js, minified, before gzip; the id tables come on top):');
+  for (const [f, v] of Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
+    if (v.bytesInOutput) console.log(`  ${f.padEnd(28)}${String(v.bytesInOutput).padStart(7)}`);
+  }
+  // the size build: each function's body, by the file that defines it (inlined code counts for its caller)
+  const out = `${top}build/size-breakdown.wasm`;
+  execFileSync(`${top}node_modules/.bin/asc`, ['assembly/index.ts', '--target', 'small', '--debug', '--outFile', out], { cwd: top });
+  const bytes = readFileSync(out);
+  const names = functionNames(bytes), bodies = bodySizes(bytes);
+  const byFile = new Map();
+  bodies.forEach((size, i) => {
+    const name = names.get(i) ?? '?';
+    const file = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '(runtime)';
+    byFile.set(file, (byFile.get(file) ?? 0) + size);
+  });
+  console.log(`\nsize build (${bytes.length} B with names, before wasm-opt -Oz), function bodies by file:`);
+  for (const [f, n] of [...byFile].sort((a, b) => b[1] - a[1])) console.log(`  ${f.padEnd(28)}${String(n).padStart(7)}`);
+  const { rmSync } = await import('node:fs');
+  rmSync(out);
+}
+
+function leb(b, at) {
+  let v = 0, shift = 0, byte;
+  do { byte = b[at++]; v += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+  return [v, at];
+}
+
+/** Each section's [id, start, end]. */
+function sections(b) {
+  const out = [];
+  for (let at = 8; at < b.length;) {
+    const id = b[at];
+    const [size, body] = leb(b, at + 1);
+    out.push([id, body, body + size]);
+    at = body + size;
+  }
+  return out;
+}
+
+/** Sizes of the code section's function bodies (the module imports no functions). */
+function bodySizes(b) {
+  const [, start] = sections(b).find(([id]) => id === 10);
+  let [count, at] = leb(b, start);
+  const sizes = [];
+  while (count--) { const [size, body] = leb(b, at); sizes.push(size); at = body + size; }
+  return sizes;
+}
+
+/** The name section's function names, by index. */
+function functionNames(b) {
+  const names = new Map();
+  for (const [id, start, end] of sections(b)) {
+    if (id !== 0) continue;
+    let [len, at] = leb(b, start);
+    if (new TextDecoder().decode(b.subarray(at, at + len)) !== 'name') continue;
+    at += len;
+    while (at < end) {
+      const kind = b[at];
+      const [size, body] = leb(b, at + 1);
+      if (kind === 1) {
+        let [count, p] = leb(b, body);
+        while (count--) {
+          let idx, n;
+          [idx, p] = leb(b, p);
+          [n, p] = leb(b, p);
+          names.set(idx, new TextDecoder().decode(b.subarray(p, p + n)));
+          p += n;
+        }
+      }
+      at = body + size;
+    }
+  }
+  return names;
+}
