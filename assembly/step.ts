@@ -13,7 +13,12 @@ import { allFinite, normSq64, maxAbs } from './simd';
  * rule's float32 sums overflowed: GRAD_RANGE, never counted as a skip.
  */
 export function nonFinite(h1: usize = 0, h2: usize = 0): i32 {
-  if (allFinite(G, NPAD) && (h1 == 0 || allFinite(h1, NPAD)) && (h2 == 0 || allFinite(h2, NPAD))) return GRAD_RANGE;
+  return refuse(allFinite(G, NPAD) && (h1 == 0 || allFinite(h1, NPAD)) && (h2 == 0 || allFinite(h2, NPAD)));
+}
+
+/** The refusal's code: GRAD_RANGE for finite gradients, else a (counted when asked) non-finite skip. */
+function refuse(finite: bool): i32 {
+  if (finite) return GRAD_RANGE;
   if (hyper(HP_skipNonFinite) != 0) setState(S_skipped, state(S_skipped) + 1);
   return NONFINITE_GRAD;
 }
@@ -36,23 +41,28 @@ export let wideGrad = false;
 export function gradNormSq(gg: f64, squares: bool): f64 {
   wideGrad = false;
   if (!isFinite(gg)) {
-    if (!allFinite(G, NPAD)) { refusal = nonFinite(); return -1; }
+    if (!allFinite(G, NPAD)) { refusal = refuse(false); return -1; }
     gg = normSq64(G, NPAD);
     wideGrad = true;
   }
   if (squares && wideGrad) {
     // Adam scales such a gradient by c before squaring (bases/adam.ts): c·|g_i| must stay below 2^64
-    const gnorm = Math.sqrt(gg), clip = hyper(HP_clipNorm);
-    const c = clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
+    const gnorm = Math.sqrt(gg), c = clipFactor(gnorm);
     if (c * gnorm >= SQUARE_LIMIT && c * maxAbs(G, NPAD) >= SQUARE_LIMIT) { refusal = GRAD_RANGE; return -1; }
   }
   return gg;
 }
 
+/** The factor that brings a gradient of norm `gnorm` to clipNorm (1 when not clipped). */
+// @ts-ignore: decorator
+@inline function clipFactor(gnorm: f64): f64 {
+  const clip = hyper(HP_clipNorm);
+  return clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
+}
+
 /** From ‖g‖²: records gradNorm and returns the clip scale (1 when not clipped). */
 export function clipScale(gg: f64): f64 {
-  const gnorm = Math.sqrt(gg), clip = hyper(HP_clipNorm);
-  const c = clip > 0 && gnorm > clip ? clip / gnorm : 1.0;
+  const gnorm = Math.sqrt(gg), c = clipFactor(gnorm);
   setStat(T_gradNorm, gnorm);
   setStat(T_clipScale, c);
   return c;
