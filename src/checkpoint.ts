@@ -40,11 +40,9 @@ interface Descriptor {
   state: Record<string, number>; stats: Record<string, number>; vectors: { role: string; length: number }[];
 }
 
-/** Two 32-bit FNV-1a lanes (different offsets, the same prime) over little-endian 32-bit words. */
+/** Two 32-bit FNV-1a lanes (different offsets, the same prime) over little-endian 32-bit words; `bytes` is 4-byte aligned. */
 function checksum(bytes: Uint8Array, end: number): [number, number] {
-  const words = bytes.byteOffset % 4 === 0
-    ? new Uint32Array(bytes.buffer, bytes.byteOffset, end >>> 2)
-    : new Uint32Array(bytes.slice(0, end).buffer);
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, end >>> 2);
   let a = 0x811c9dc5, b = 0x050c5d1f;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -68,6 +66,15 @@ function named(names: Map<string, number>, values: Float64Array, rule: RuleName)
   return out;
 }
 
+/** Where vector k of the checkpoint's roles lives: params, then the saved slots in order. */
+const vectorAt = (x: Exports, k: number): number => addr(k === 0 ? x.params() : x.slotPtr(k - 1));
+
+/** A StepsizeError of create()'s checks, restated as E_CHECKPOINT with what it was about. */
+function rewrap(e: unknown, what: string): unknown {
+  return e instanceof StepsizeError && e.code !== 'E_CHECKPOINT'
+    ? new StepsizeError('E_CHECKPOINT', `checkpoint ${what}: ${e.message.replace(/^stepsize: /, '')}`) : e;
+}
+
 /** save(): the checkpoint of an optimizer's current state. */
 export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: Layout): Uint8Array {
   const h = addr(x.header()), buf = x.memory.buffer;
@@ -83,7 +90,7 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
     base, rule, options, tensors: layout.tensors.map((tt) => [tt.name, tt.shape]), n, state, stats,
     vectors: roles.map((role) => ({ role, length: n })),
   };
-  let json = new TextEncoder().encode(toJson(desc));
+  const json = new TextEncoder().encode(toJson(desc));
   const D = (json.length + 3) & ~3;
   const V = roles.length * 4 * n;
   const out = new Uint8Array(HEAD + D + V + 8);
@@ -91,11 +98,7 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
   dv.setUint32(0, MAGIC, true); dv.setUint32(4, FORMAT, true); dv.setUint32(8, D, true); dv.setFloat64(16, V, true);
   out.fill(0x20, HEAD, HEAD + D);
   out.set(json, HEAD);
-  json = new Uint8Array(0);
-  roles.forEach((_role, k) => {
-    const from = k === 0 ? addr(x.params()) : addr(x.slotPtr(k - 1));
-    out.set(new Uint8Array(buf, from, 4 * n), HEAD + D + 4 * n * k);
-  });
+  for (let k = 0; k < roles.length; k++) out.set(new Uint8Array(buf, vectorAt(x, k), 4 * n), HEAD + D + 4 * n * k);
   const [a, b] = checksum(out, HEAD + D + V);
   dv.setUint32(HEAD + D + V, a, true); dv.setUint32(HEAD + D + V + 4, b, true);
   return out;
@@ -105,7 +108,8 @@ const bad = (what: string): never => fail('E_CHECKPOINT', what);
 
 /** restore(): validates everything, then lays out a new optimizer holding exactly that state. */
 export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: unknown): Optimizer {
-  const buf = asBytes(bytes);
+  const given = asBytes(bytes);
+  const buf = given.byteOffset % 4 === 0 ? given : given.slice(); // (aligned once, for the checksum's and the vectors' views)
   if (buf.length < HEAD + 8) bad(`checkpoint is ${buf.length} bytes: too short to be one (truncated?)`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (dv.getUint32(0, true) !== MAGIC) bad('these bytes are not a stepsize checkpoint (wrong magic)');
@@ -129,8 +133,7 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
   const { config, layout } = checkDescriptor(desc, V, t);
   // every vector value, before any memory is laid out for them
   const roles = vectorRoles(config.base, config.rule);
-  const data = buf.byteOffset % 4 === 0 ? buf : buf.slice();
-  const floats = new Float32Array(data.buffer, data.byteOffset + HEAD + D, V / 4);
+  const floats = new Float32Array(buf.buffer, buf.byteOffset + HEAD + D, V / 4);
   const order = desc.vectors.map((v) => v.role);
   for (const [k, role] of order.entries()) {
     const from = k * layout.n, nonNeg = NON_NEGATIVE_VECTORS.includes(role);
@@ -142,9 +145,7 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
   const x = instantiate(module, t, config, layout);
   const mem = x.memory.buffer;
   for (const [k, role] of order.entries()) {
-    const slot = roles.indexOf(role);
-    const to = slot === 0 ? addr(x.params()) : addr(x.slotPtr(slot - 1));
-    new Uint8Array(mem, to, 4 * layout.n).set(new Uint8Array(floats.buffer, floats.byteOffset + 4 * k * layout.n, 4 * layout.n));
+    new Uint8Array(mem, vectorAt(x, roles.indexOf(role)), 4 * layout.n).set(new Uint8Array(floats.buffer, floats.byteOffset + 4 * k * layout.n, 4 * layout.n));
   }
   const h = addr(x.header());
   writeNamed(t.state, new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), config.rule, desc.state);
@@ -193,12 +194,12 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
     config = resolveConfig({ ...options, rule: d.rule, ...(d.base === 'none' ? {} : { base: d.base }) });
     if (config.base !== d.base) bad(`checkpoint base '${d.base}' does not go with rule '${d.rule}'`);
   } catch (e) {
-    throw e instanceof StepsizeError && e.code !== 'E_CHECKPOINT' ? new StepsizeError('E_CHECKPOINT', `checkpoint holds invalid options: ${e.message.replace(/^stepsize: /, '')}`) : e;
+    throw rewrap(e, 'holds invalid options');
   }
   try {
     layout = resolveLayout(d.n, d.tensors.length ? d.tensors : undefined);
   } catch (e) {
-    throw e instanceof StepsizeError ? new StepsizeError('E_CHECKPOINT', `checkpoint layout is invalid: ${e.message.replace(/^stepsize: /, '')}`) : e;
+    throw rewrap(e, 'layout is invalid');
   }
   // vectors: exactly this base and rule's roles, each of n floats, adding up to V bytes
   const roles = vectorRoles(config.base, config.rule);
