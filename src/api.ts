@@ -1,6 +1,6 @@
 // The object load() returns, and the loader shared by every entry point. Each entry
 // (index, edge, inline) only differs in where it finds stepsize.wasm by default.
-import { fail, describe, StepsizeError } from './errors.js';
+import { fail, describe, isPlainObject, StepsizeError } from './errors.js';
 import { readTables, type Tables } from './wasm.js';
 import { createOptimizer, type CreateOptions, Optimizer } from './optimizer.js';
 import { restoreOptimizer } from './checkpoint.js';
@@ -49,8 +49,7 @@ const SOURCES = ['module', 'bytes', 'response', 'url'] as const;
 /** The options of load(), checked: a plain object whose keys are the sources it knows, at most one given. */
 function loadOptions(options: unknown): LoadOptions {
   if (options === undefined) return {};
-  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(options)) {
     fail('E_LOAD', `load() takes nothing or an options object { module | bytes | response | url }; got ${describe(options)}`);
   }
   const o = options as Record<string, unknown>;

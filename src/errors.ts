@@ -23,6 +23,10 @@ export function fail(code: ErrorCode, message: string): never {
   throw new StepsizeError(code, message);
 }
 
+/** An object literal's kind of value (its prototype is Object.prototype or null): not a Map, an array or a class instance. */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
+
 /**
  * A value as an error message shows it: numbers as JavaScript prints them (NaN, -Infinity,
  * not JSON's null), BigInts with their n, strings quoted, arrays and plain objects as JSON
@@ -39,12 +43,11 @@ export function describe(v: unknown): string {
     case 'function': return 'a function';
   }
   if (v === null) return 'null';
-  const proto = Object.getPrototypeOf(v);
-  if (Array.isArray(v) || proto === Object.prototype || proto === null) {
+  if (Array.isArray(v) || isPlainObject(v)) {
     try {
       const text = JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : typeof x === 'bigint' ? `${x}n` : x));
       if (text !== undefined) return text.length > 80 ? `${text.slice(0, 80)}…` : text;
     } catch { /* cyclic */ }
   }
-  return `a ${proto?.constructor?.name ?? 'object'}`;
+  return `a ${Object.getPrototypeOf(v)?.constructor?.name ?? 'object'}`;
 }

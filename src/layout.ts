@@ -1,6 +1,6 @@
 // The flat layout: one contiguous Float32 vector of n parameters, optionally named tensors
 // laid end to end in the order given. Validation only.
-import { fail, describe } from './errors.js';
+import { fail, describe, isPlainObject } from './errors.js';
 
 export interface TensorInfo {
   name: string;
@@ -18,9 +18,6 @@ export type TensorShapes = Record<string, readonly number[]> | ReadonlyArray<rea
 /** A layout never holds 2^32 floats or more (the exact maximum depends on base and rule: E_MEMORY says it). */
 const MAX_N = 2 ** 32 - 1;
 const INDEX = /^(0|[1-9][0-9]*)$/;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /** The [name, shape] entries of `tensors`, in the order given, or an E_SIZE naming what is wrong. */
 function tensorEntries(tensors: unknown): [string, unknown][] {
@@ -59,7 +56,7 @@ export function resolveLayout(size: unknown, tensors: unknown): Layout {
         fail('E_SIZE', `tensor '${name}' must have a shape of whole numbers >= 0, e.g. [784, 128]; got ${describe(shape)}`);
       }
       const length = shape.reduce((a: number, d: number) => a * d, 1);
-      if (length > MAX_N || n + length > MAX_N) fail('E_MEMORY', `tensor '${name}' takes the layout past 2^32 floats: a 32-bit WebAssembly memory holds at most 4 GiB`);
+      if (n + length > MAX_N) fail('E_MEMORY', `tensor '${name}' takes the layout past 2^32 floats: a 32-bit WebAssembly memory holds at most 4 GiB`);
       list.push({ name, shape: [...shape], offset: n, length });
       n += length;
     }
