@@ -13,7 +13,7 @@ import { c2minStep, c2minWants } from './rules/c2min';
 import { p2minStep, p2minWants } from './rules/p2min';
 import { claraStep } from './rules/clara';
 import { csaStep } from './rules/csa';
-import { galaStep, galaProbes, galaSwap, galaLeave } from './rules/gala';
+import { galaStep, galaProbes, galaEnter, galaLeave } from './rules/gala';
 import { secantStep, secantProbes, secantBatch, secantEnter, secantLeave } from './rules/secant';
 import { glyderStep, glyderProbes, glyderBatch, glyderGrads, glyderEnter, glyderLeave } from './rules/glyder';
 import { dadaptStep } from './rules/dadapt';
@@ -137,7 +137,7 @@ export function probeGrads(k: i32): usize {
 
 export function probeEnter(k: i32): void {
   const rule = load<i32>(BASE + H_RULE);
-  if (rule == RULE_gala) galaSwap(load<i32>(BASE + H_BASE));
+  if (rule == RULE_gala) galaEnter(load<i32>(BASE + H_BASE));
   else if (rule == RULE_secant) secantEnter(k);
   else if (rule == RULE_glyder) glyderEnter(load<i32>(BASE + H_BASE), k);
 }

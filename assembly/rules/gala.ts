@@ -36,7 +36,7 @@ const H: u32 = 0, BACKUP: u32 = 1; // scratch: the probe gradient h, the backup 
  * Before the probe: x_t → backup, then params ← x_{t−1}. The closure may write anything into
  * params: galaLeave restores them from the backup, and x_{t−1} stays in its slot untouched.
  */
-export function galaSwap(base: i32): void {
+export function galaEnter(base: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, p = prev(base), b = scratch(BACKUP);
   while (x < end) {
