@@ -49,8 +49,8 @@ let SCRATCH0: usize = 0;   // first scratch slot
 @inline export function scratch(k: u32): usize { return SCRATCH0 + <usize>k * (<usize>NPAD << 2); }
 
 /**
- * Points the bases' gradient input elsewhere for one update (secant with two evaluations
- * steps along the fresh-batch gradient and leaves the caller's grads as they were).
+ * Points the bases' gradient input elsewhere for one update (a closure rule that steps along
+ * a gradient it asked for leaves the caller's grads as they were).
  */
 export function setGrads(p: usize): usize { const old = G; G = p; return old; }
 

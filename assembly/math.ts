@@ -1,7 +1,7 @@
 // Scalar exp, log and powers, written small. The standard library's pow and exp were 2.5 KB
 // of code, an eighth of the gzipped module (the inline bundle's size budget); the rules take an exponential a
-// step (clara, csa), integer powers of decay rates (bias corrections) and one fractional
-// power (p2min's overshoot). exp and log are within 2 ulps of the standard library's, powi
+// step (the path-length rules), integer powers of decay rates (bias corrections) and one
+// fractional power (an overshoot of a loss rule). exp and log are within 2 ulps of the standard library's, powi
 // within t·2⁻⁵³ relative (assembly/__tests__/math.spec.ts measures both), and, being
 // plain IEEE arithmetic in WASM, bit-identical in every runtime.
 
@@ -57,4 +57,9 @@ export function powi(b: f64, t: f64): f64 {
 /** x^y for x ≥ 0 (0^y = 0 for y > 0). */
 export function powf(x: f64, y: f64): f64 {
   return x > 0 ? exp(y * log(x)) : 0;
+}
+
+/** η clamped to [lo, hi] (0 for either: no bound): the optional LR bounds of the rules that take them. */
+export function bound(eta: f64, lo: f64, hi: f64): f64 {
+  return Math.max(lo, hi > 0 ? Math.min(hi, eta) : eta);
 }

@@ -133,7 +133,7 @@ export function dotNorms(a: usize, b: usize, n: u32): void {
 }
 
 /**
- * sum0 = a·a, sum1 = b·(b − a), sum2 = ‖b − a‖², in one pass. For secant quantities
+ * sum0 = a·a, sum1 = b·(b − a), sum2 = ‖b − a‖², in one pass. For difference quotients
  * (1 − a·b/b·b, ‖g − h‖) where a ≈ b: forming a·b first would cancel in f32.
  */
 export function diffNorms(a: usize, b: usize, n: u32): void {

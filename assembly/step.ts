@@ -1,9 +1,6 @@
 // What every rule's step shares: the non-finite policy, clipping, the bookkeeping at the end.
 import { hyper, state, setState, setStat, G, NPAD } from './layout';
-import {
-  HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, T_lr, T_gradNorm, T_clipScale,
-  OK, NONFINITE_GRAD, DIVERGED, GRAD_RANGE,
-} from './ids';
+import { HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, T_lr, T_gradNorm, T_clipScale, OK, NONFINITE_GRAD, DIVERGED, GRAD_RANGE } from './ids';
 import { allFinite, normSq64, maxAbs } from './simd';
 
 /**

@@ -39,8 +39,8 @@ export async function run(job) {
   const { method, value, seed, steps } = job;
   const opt = ss.create({ size: prob.n, params: prob.x0(seed), ...options(method, value) });
   const sess = prob.session(1000 + seed, job.batch ?? 1, job.fresh ?? job.batch ?? 1);
-  const closureRule = ['gala', 'secant', 'glyder'].includes(opt.config.rule);
-  const lossRule = ['c2min', 'p2min'].includes(opt.config.rule);
+  const form = ss.rules.find((r) => r.id === opt.config.rule).step; // how its step is called (ss.rules)
+  const closureRule = form === 'closure', lossRule = form === 'loss';
   let evals = 0, diverged = false, done = 0, ema = NaN;
   const closure = (p, g, req) => { evals++; return sess.evaluate(p, g, req.batch); };
   const every = Math.max(1, Math.floor(steps / 100));

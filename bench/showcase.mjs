@@ -35,7 +35,7 @@ function logistic(w, grads, from, count) {
   return loss / count;
 }
 
-console.log(`stepsize: ${WebAssembly.Module.exports(ss.module).length} exports, bases ${ss.bases.join(', ')}; rules ${ss.rules.join(', ')}\n`);
+console.log(`stepsize: ${WebAssembly.Module.exports(ss.module).length} exports, bases ${ss.bases.join(', ')}; rules ${ss.rules.map((r) => r.id).join(', ')}\n`);
 console.log('logistic regression, 4000 x 32, minibatch 100: full-data loss after each epoch (40 steps)');
 console.log(`${'base'.padEnd(11)}${[0, 1, 2, 5, 10, 20].map((e) => `epoch ${e}`.padStart(10)).join('')}   us/step`);
 for (const [base, hp] of BASES) {
@@ -87,6 +87,7 @@ const RULES = [
 ];
 for (const [rule, base, extra] of RULES) {
   const opt = ss.create({ tensors: { w: [D], b: [1] }, rule, ...(base ? { base } : {}), lr: 1e-5, ...extra });
+  const form = ss.rules.find((r) => r.id === rule).step; // step(), step(loss) or step(closure): asked of the package
   const batchRng = rng(11);
   let fresh = 0, evals = 0, steps = 0;
   const row = [];
@@ -94,8 +95,8 @@ for (const [rule, base, extra] of RULES) {
     for (let k = 0; k < S / B; k++) {
       const loss = logistic(opt.params, opt.grads, k * B, B);
       evals++;
-      if (rule === 'c2min' || rule === 'p2min') opt.step(loss);
-      else if (['gala', 'secant', 'glyder'].includes(rule)) {
+      if (form === 'loss') opt.step(loss);
+      else if (form === 'closure') {
         await opt.step((params, grads, { batch }) => {
           evals++;
           if (batch === 'fresh') fresh = Math.floor(batchRng() * (S / B));

@@ -17,17 +17,11 @@ const [problemsModule, dataBytes] = await Promise.all([
 const head = new DataView(dataBytes, 0, 8), nTrain = head.getUint32(0, true), nTest = head.getUint32(4, true);
 const bytes = new Uint8Array(dataBytes, 8);
 
-// which bases each rule drives: asked of the package, not repeated here
-const combos = {};
-for (const rule of ss.rules) {
-  combos[rule] = [];
-  for (const base of [...ss.bases, 'none']) {
-    try { ss.create({ size: 1, rule, ...(base === 'none' ? {} : { base }) }).dispose(); combos[rule].push(base); } catch { /* not a pair */ }
-  }
-}
-$('rule').innerHTML = ss.rules.map((r) => `<option${r === 'gala' ? ' selected' : ''}>${r}</option>`).join('');
+// which bases each rule drives and how its step is called: asked of the package (ss.rules)
+const rules = Object.fromEntries(ss.rules.map((r) => [r.id, r]));
+$('rule').innerHTML = ss.rules.map((r) => `<option${r.id === 'gala' ? ' selected' : ''}>${r.id}</option>`).join('');
 const fillBases = () => {
-  const list = combos[$('rule').value];
+  const list = rules[$('rule').value].bases;
   $('base').innerHTML = list.map((b) => `<option${b === 'adam' ? ' selected' : ''}>${b}</option>`).join('');
 };
 $('rule').onchange = fillBases;
@@ -121,7 +115,7 @@ async function start(opts = {}) {
     return m.evaluate(p, g, batch === 'same' ? current : fresh);
   };
   let current = null, t = 0, error = null;
-  const closureRule = ['gala', 'secant', 'glyder'].includes(rule), lossRule = ['c2min', 'p2min'].includes(rule);
+  const closureRule = rules[rule].step === 'closure', lossRule = rules[rule].step === 'loss';
   await new Promise((resolve) => {
     const frame = () => {
       const until = performance.now() + 14;

@@ -7,6 +7,7 @@ import { gzip as zopfliGzip } from '@gfx/zopfli';
 import { readFileSync, writeFileSync, statSync, mkdirSync, rmSync, copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { generate } from './rules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -16,7 +17,10 @@ const bin = (name) => `${root}node_modules/.bin/${name}`;
 // from the cache when nothing they are built from changed (they take most of the build time).
 const reuse = process.argv.includes('--reuse-wasm');
 const cacheDir = `${root}node_modules/.cache/stepsize-build/`;
-const inputsHash = hashInputs(['assembly', 'bench/assembly', 'asconfig.json', 'package-lock.json', 'scripts/build.mjs']);
+// The module's ids and dispatch come from the rule descriptions (scripts/rules.mjs writes
+// assembly/generated/), so they are part of what the wasm is built from.
+await generate();
+const inputsHash = hashInputs(['assembly', 'bench/assembly', 'asconfig.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/rules.mjs']);
 const cached = reuse && existsSync(`${cacheDir}stamp`) && readFileSync(`${cacheDir}stamp`, 'utf8') === inputsHash;
 
 rmSync(`${root}build`, { recursive: true, force: true });
@@ -47,10 +51,11 @@ if (cached) {
   run(bin('asc'), ['assembly/tables.ts', '--target', 'tables']);
   const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
   rmSync(`${root}build/tables.wasm`);
-  tables = JSON.stringify(packTables(Object.entries(tableGlobals)
-    .filter(([, v]) => v instanceof WebAssembly.Global) // (every name: checkpoints name the scalar state)
-    .map(([k, v]) => [k, Number(v.value)])));
-  fingerprint = fnv1a(tables);
+  const entries = Object.entries(tableGlobals).filter(([, v]) => v instanceof WebAssembly.Global).map(([k, v]) => [k, Number(v.value)]);
+  // The fingerprint covers every id; the loader is given all but the rules' own hyperparameter,
+  // state and stats slots, which it numbers from the same descriptions (src/options.ts scalarSlots)
+  fingerprint = fnv1a(JSON.stringify(packTables(entries)));
+  tables = JSON.stringify(packTables(entries.filter(([k]) => !/^(HP|S|T)_[a-z][a-z0-9]*_/.test(k))));
   appendCustomSection(wasmPath, 'stepsize', fingerprint);
   appendCustomSection(smallPath, 'stepsize', fingerprint);
   // what the inline entries embed: the size build, gzipped by zopfli, then written as text in
@@ -177,7 +182,7 @@ function appendCustomSection(path, name, text) {
 function packTables(entries) {
   const runs = [];
   for (const [name, id] of entries) {
-    const cut = /^(BASE|RULE|BATCH|HP|S|T)_/.test(name) ? name.lastIndexOf('_') + 1 : 0;
+    const cut = /^(BASE|RULE|BATCH|HP|S|T|C|INIT)_/.test(name) ? name.lastIndexOf('_') + 1 : 0;
     const prefix = name.slice(0, cut), last = runs.at(-1);
     if (last && last.prefix === prefix && last.start + last.names.length === id) last.names.push(name.slice(cut));
     else runs.push({ prefix, start: id, names: [name.slice(cut)] });

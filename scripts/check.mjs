@@ -2,7 +2,8 @@
 // type-checked against the built declarations (run after `npm run build`), then Biome's linter
 // over the repository. Prints one line per check and exits 1 on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { loadOptions } from './rules.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,4 +22,27 @@ for (const [name, cmd, args] of [
   if (!ok) { failed++; process.stdout.write(r.stdout + r.stderr); }
   console.log(`check ${name}: ${ok ? 'ok' : 'FAILED'}`);
 }
+
+// One place per rule: outside its kernel (assembly/rules/<id>.ts), its description
+// (src/rules/<id>.ts) and the list of descriptions (src/rules/index.ts), no file in assembly/
+// or src/ names a rule: not as a word (any case), nor inside an identifier (RULE_gala, galaStep).
+// The ids that are also words of the trade ('constant', 'secant') count only as code: quoted,
+// in an identifier, or as a path.
+const WORDS = ['constant', 'secant'];
+const { RULE_LIST } = await loadOptions();
+const files = (dir) => readdirSync(`${root}${dir}`).flatMap((e) => {
+  const rel = `${dir}/${e}`;
+  return statSync(`${root}${rel}`).isDirectory() ? (e === 'generated' ? [] : files(rel)) : rel.endsWith('.ts') ? [rel] : [];
+});
+const named = [];
+for (const { id } of RULE_LIST) {
+  const word = [...id].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  const pattern = WORDS.includes(id) ? new RegExp(`'${id}'|_${id}\\b|\\b${id}[A-Z]|rules/${id}\\b`) : new RegExp(`(?<![A-Za-z0-9])${word}(?![a-z0-9])`);
+  for (const f of [...files('assembly'), ...files('src')]) {
+    if (f === `assembly/rules/${id}.ts` || f === `src/rules/${id}.ts` || f === 'src/rules/index.ts') continue;
+    readFileSync(`${root}${f}`, 'utf8').split('\n').forEach((line, i) => { if (pattern.test(line)) named.push(`${f}:${i + 1}: names rule '${id}': ${line.trim()}`); });
+  }
+}
+if (named.length) { failed++; console.log(named.join('\n')); }
+console.log(`check rules: ${named.length ? `FAILED (${named.length} lines name a rule outside its own files)` : 'ok'}`);
 process.exitCode = failed ? 1 : 0;

@@ -2,9 +2,11 @@
 // (index, edge, inline) only differs in where it finds stepsize.wasm by default.
 import { fail, describe, isPlainObject, StepsizeError } from './errors.js';
 import { readTables, type Tables } from './wasm.js';
-import { createOptimizer, type CreateOptions, Optimizer } from './optimizer.js';
+import { createOptimizer, Optimizer } from './optimizer.js';
 import { restoreOptimizer } from './checkpoint.js';
-import { BASES, RULES } from './options.js';
+import { BASES, RULE_LIST, type CreateOptionsOf, type RuleName } from './options.js';
+import type { RuleInfo } from './rules/define.js';
+import type { DEFAULT_RULE } from './rules/index.js';
 
 export interface LoadOptions {
   /** A precompiled module (edge runtimes that forbid compiling bytes at run time). */
@@ -20,8 +22,13 @@ export interface LoadOptions {
 export class Stepsize {
   /** The compiled module; pass it to load({ module }) elsewhere (e.g. a worker) to skip compiling. */
   readonly module: WebAssembly.Module;
-  readonly bases: readonly string[] = BASES;
-  readonly rules: readonly string[] = RULES;
+  /** The base optimizers' names. */
+  readonly bases: readonly (typeof BASES)[number][] = BASES;
+  /**
+   * Every rule: { id, bases, step: 'plain' | 'loss' | 'closure', options, stats }, so user code
+   * and adapters ask how to drive a rule rather than hard-coding it. Frozen.
+   */
+  readonly rules: readonly RuleInfo[] = RULE_LIST;
   #tables: Tables;
 
   /** @internal use load() */
@@ -30,9 +37,12 @@ export class Stepsize {
     this.#tables = readTables(module);
   }
 
-  /** A new optimizer with its own WASM instance. */
-  create(options: CreateOptions): Optimizer {
-    return createOptimizer(this.module, this.#tables, options);
+  /**
+   * A new optimizer with its own WASM instance. The options are typed by rule and base: an
+   * option the rule does not take is a type error (and an E_OPTION at run time).
+   */
+  create<R extends RuleName = typeof DEFAULT_RULE>(options: { rule?: R } & CreateOptionsOf<R>): Optimizer<R> {
+    return createOptimizer(this.module, this.#tables, options) as Optimizer<R>;
   }
 
   /** An optimizer continuing bit for bit from save() bytes. */

@@ -24,7 +24,8 @@
 // corruption, not tampering: it is the validation that keeps a crafted checkpoint from putting
 // the optimizer anywhere create() plus steps could not reach.
 import { fail, describe, StepsizeError } from './errors.js';
-import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, NON_NEGATIVE_VECTORS, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
 import { addr, type Exports, type Tables } from './wasm.js';
@@ -56,13 +57,9 @@ function checksum(bytes: Uint8Array, end: number): [number, number] {
 const toJson = (v: unknown): string => JSON.stringify(v, (_k, x) => (x === Infinity ? 'Infinity' : x === -Infinity ? '-Infinity' : x));
 
 /** The name → value pairs of a header region (state or stats) that apply to this rule. */
-function named(names: Map<string, number>, values: Float64Array, rule: RuleName): Record<string, number> {
+function named(slots: Map<string, number>, values: Float64Array): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [name, id] of names) {
-    const cut = name.indexOf('_');
-    if (cut < 0) out[name] = values[id];
-    else if (name.slice(0, cut) === rule) out[`${rule}.${name.slice(cut + 1)}`] = values[id];
-  }
+  for (const [name, id] of slots) out[name] = values[id];
   return out;
 }
 
@@ -78,8 +75,8 @@ function rewrap(e: unknown, what: string): unknown {
 /** save(): the checkpoint of an optimizer's current state. */
 export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: Layout): Uint8Array {
   const h = addr(x.header()), buf = x.memory.buffer;
-  const state = named(t.state, new Float64Array(buf, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), config.rule);
-  const stats = named(t.stats, new Float64Array(buf, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), config.rule);
+  const state = named(scalarSlots(t, config.rule, 'state'), new Float64Array(buf, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!));
+  const stats = named(scalarSlots(t, config.rule, 'stats'), new Float64Array(buf, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!));
   for (const [name, v] of [...Object.entries(state), ...Object.entries(stats)]) {
     if (!Number.isFinite(v)) fail('E_STATE', `the optimizer's '${name}' is ${v}; a checkpoint never holds NaN or ±Infinity`);
   }
@@ -148,15 +145,14 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
     new Uint8Array(mem, vectorAt(x, roles.indexOf(role)), 4 * layout.n).set(new Uint8Array(floats.buffer, floats.byteOffset + 4 * k * layout.n, 4 * layout.n));
   }
   const h = addr(x.header());
-  writeNamed(t.state, new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), config.rule, desc.state);
-  writeNamed(t.stats, new Float64Array(mem, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), config.rule, desc.stats);
+  writeNamed(scalarSlots(t, config.rule, 'state'), new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), desc.state);
+  writeNamed(scalarSlots(t, config.rule, 'stats'), new Float64Array(mem, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), desc.stats);
   return new Optimizer(x, t, config, layout);
 }
 
-function writeNamed(names: Map<string, number>, into: Float64Array, rule: RuleName, values: Record<string, number>): void {
+function writeNamed(slots: Map<string, number>, into: Float64Array, values: Record<string, number>): void {
   for (const [name, v] of Object.entries(values)) {
-    const dot = name.indexOf('.');
-    const id = names.get(dot < 0 ? name : `${rule}_${name.slice(dot + 1)}`);
+    const id = slots.get(name);
     if (id !== undefined) into[id] = v;
   }
 }
@@ -218,9 +214,9 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
     if (!(name in d.state)) bad(`checkpoint lacks the state '${name}'`);
     checkScalar(`state '${name}'`, d.state[name], kind);
   }
-  const statNames = Object.keys(named(t.stats, new Float64Array(t.consts.get('NSTATS')!), config.rule));
+  const statSlots = scalarSlots(t, config.rule, 'stats');
   for (const [name, v] of Object.entries(d.stats)) {
-    if (!statNames.includes(name)) bad(`checkpoint holds stat '${name}', which rule '${config.rule}' does not report`);
+    if (!statSlots.has(name)) bad(`checkpoint holds stat '${name}', which rule '${config.rule}' does not report`);
     checkScalar(`stat '${name}'`, v, 'finite');
   }
   return { config, layout };

@@ -2,28 +2,14 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { resolveConfig, encodeHyper, needsLoss, needsClosure, vectorRoles, type Config, type Hyperparameters, type RuleOptions, type BaseName, type RuleName } from './options.js';
-import { resolveLayout, checkParams, type Layout, type TensorInfo, type TensorShapes } from './layout.js';
+import { RULES, resolveConfig, encodeHyper, vectorRoles, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
+import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
+import { resolveLayout, checkParams, type Layout, type TensorInfo } from './layout.js';
 import { addr, type Exports, type Tables } from './wasm.js';
 import { writeCheckpoint } from './checkpoint.js';
 
-export interface CreateOptions extends Hyperparameters, RuleOptions {
-  /** Number of parameters (or give `tensors`). */
-  size?: number;
-  /** Named tensors laid end to end in the flat vector, e.g. { w1: [784, 128], b1: [128] }. */
-  tensors?: TensorShapes;
-  /** Base optimizer (left out for rules with their own update: c2min, p2min). */
-  base?: BaseName;
-  /** Learning-rate rule. Default 'constant'. */
-  rule?: RuleName;
-  /** Initial parameter values (length = size); default all zeros. */
-  params?: ArrayLike<number>;
-  /** A gradient with NaN/±Infinity: 'throw' (default) or 'skip' (counted in stats.skipped). Either way nothing changes. */
-  nonFinite?: 'throw' | 'skip';
-}
-
-/** Telemetry of the last step. Rules add their own signals. */
-export interface Stats {
+/** Telemetry of the last step, common to every rule. */
+export type CommonStats = {
   /** updates applied so far */
   step: number;
   /** steps skipped for a non-finite gradient */
@@ -34,10 +20,19 @@ export interface Stats {
   gradNorm: number;
   /** factor the gradient was scaled by to meet clipNorm (1 = not clipped) */
   clipScale: number;
-  /** ELRA: steps that were retraced */
-  retraces?: number;
-  [signal: string]: number | undefined;
-}
+};
+type Described<R> = Extract<(typeof RULE_LIST)[number], { id: R }>;
+/**
+ * Rule R's stats: the common ones, its own signals (its description's `stats`), and `retraces`
+ * for rules that take the loss. For an optimizer whose rule is not known statically (and for
+ * the default rule), any signal name reads as `number | undefined`.
+ */
+export type Stats<R extends RuleName = RuleName> = [RuleName] extends [R] ? LooseStats : [R] extends [typeof DEFAULT_RULE] ? LooseStats
+  : R extends RuleName
+    ? CommonStats & { [K in Described<R>['stats'][number]]: number } & (Described<R>['step'] extends 'loss' ? { /** steps that were retraced */ retraces: number } : unknown)
+    : never;
+/** The stats of an optimizer whose rule is not known statically (or the default rule, which adds no signals). */
+type LooseStats = CommonStats & { /** steps that were retraced (rules that take the loss) */ retraces?: number; [signal: string]: number | undefined };
 
 export interface TensorView { name: string; shape: number[]; offset: number; params: Float32Array; grads: Float32Array }
 
@@ -45,7 +40,8 @@ export interface TensorView { name: string; shape: number[]; offset: number; par
 export interface Request { batch: 'same' | 'fresh' | 'repeat' }
 export type Closure = (params: Float32Array, grads: Float32Array, request: Request) => number | Promise<number>;
 
-export class Optimizer {
+/** One optimizer; R is its rule, when the options named it (it types `stats`). */
+export class Optimizer<R extends RuleName = RuleName> {
   /** Resolved configuration: base, rule and every hyperparameter with its default filled in. */
   /** The resolved options (defaults filled in); replaced, never mutated, by setLr. */
   config: Readonly<Config>;
@@ -60,12 +56,15 @@ export class Optimizer {
   #state: Float64Array;
   #stats: Float64Array;
   #busy = false;
+  /** how the rule's step is called (its description's `step`) */
+  #form: 'plain' | 'loss' | 'closure';
 
   /** @internal use Stepsize.create or Stepsize.restore */
   constructor(exports: Exports, tables: Tables, config: Config, layout: Layout) {
     this.#x = exports;
     this.#t = tables;
     this.config = Object.freeze({ ...config });
+    this.#form = ruleOf(config.rule).step;
     this.#layout = layout;
     this.size = layout.n;
     const buf = exports.memory.buffer;
@@ -100,10 +99,10 @@ export class Optimizer {
   /** The flat gradient the caller writes before step(). */
   get grads(): Float32Array { this.#live(); return this.#grads; }
   /**
-   * The averaged iterate the rule keeps, a read-only-by-convention view (dog with `average`:
-   * evaluate and deploy at these parameters, as the DoG paper does); null for other rules.
+   * The averaged iterate the rule keeps, a read-only-by-convention view (evaluate and deploy
+   * at these parameters, as the paper of a rule that keeps one does); null for rules that keep none.
    */
-  get average(): Float32Array | null { this.#live(); return this.config.rule === 'dog' && this.config.average ? this.#average : null; }
+  get average(): Float32Array | null { this.#live(); return this.#average; }
   /** Tensor layout, when created with `tensors`. */
   get tensors(): readonly TensorInfo[] { return this.#layout.tensors; }
 
@@ -130,13 +129,14 @@ export class Optimizer {
   }
 
   /**
-   * Sets the learning rate of the `constant` rule from the next step on: for schedules
-   * (warm-up, step or cosine decay) driven by the caller. Adaptive rules own their LR.
+   * Sets the learning rate from the next step on, for the rule whose LR the caller sets (the
+   * default rule): for schedules (warm-up, step or cosine decay) driven by the caller.
+   * Adaptive rules own their LR.
    */
   setLr(lr: number): void {
     const x = this.#idle();
-    if (this.config.rule !== 'constant') {
-      fail('E_OPTION', `rule '${this.config.rule}' adapts its own learning rate; setLr applies to rule 'constant' (for schedules)`);
+    if (!ruleOf(this.config.rule).setLr) {
+      fail('E_OPTION', `rule '${this.config.rule}' adapts its own learning rate; setLr applies to ${RULES.filter((r) => ruleOf(r).setLr).map((r) => `rule '${r}'`).join(', ')} (for schedules)`);
     }
     if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail('E_OPTION', `setLr takes a finite number > 0; got ${String(lr)}`);
     new Float64Array(x.memory.buffer, addr(x.header()) + this.#t.consts.get('H_HYPER')!, 1 + this.#t.hyper.get('lr')!)[this.#t.hyper.get('lr')!] = lr;
@@ -144,25 +144,22 @@ export class Optimizer {
   }
 
   /** Telemetry of the last step: lr and each rule's own signals. */
-  get stats(): Stats {
+  get stats(): Stats<R> {
     this.#live();
     const rule = this.config.rule;
     const out: Record<string, number> = {
       step: this.#state[this.#t.state.get('step')!],
       skipped: this.#state[this.#t.state.get('skipped')!],
     };
-    if (needsLoss(rule)) out.retraces = this.#state[this.#t.state.get('retraces')!];
-    for (const [name, i] of this.#t.stats) {
-      if (!name.includes('_')) out[name] = this.#stats[i];
-      else if (name.startsWith(`${rule}_`)) out[name.slice(rule.length + 1)] = this.#stats[i];
-    }
-    return out as Stats;
+    if (this.#form === 'loss') out.retraces = this.#state[this.#t.state.get('retraces')!];
+    for (const [name, i] of scalarSlots(this.#t, rule, 'stats')) out[name.slice(name.indexOf('.') + 1)] = this.#stats[i];
+    return out as Stats<R>;
   }
 
   /**
-   * Whether step(loss) will use the gradient. ELRA rules (c2min, p2min) retrace instead of
-   * stepping when the loss is too high; then the caller can skip backprop. Always true for
-   * other rules.
+   * Whether step(loss) will use the gradient. Rules that take the loss may
+   * retrace instead of stepping when the loss is too high; then the caller can skip backprop.
+   * Always true for other rules.
    */
   wantsGradient(loss: number): boolean {
     const x = this.#live();
@@ -184,14 +181,14 @@ export class Optimizer {
     if (typeof arg === 'function') return this.#closureStep(arg);
     const x = this.#idle();
     const rule = this.config.rule;
-    if (needsClosure(rule)) {
+    if (this.#form === 'closure') {
       fail('E_OPTION', `rule '${rule}' evaluates gradients at other points: call await step(closure), ` +
         'where closure(params, grads, request) writes the gradient at params into grads');
     }
     if (arg !== undefined && typeof arg !== 'number') {
       fail('E_OPTION', `step() takes nothing, the minibatch loss (a number) or a closure; got ${typeof arg}`);
     }
-    if (arg === undefined && needsLoss(rule)) {
+    if (arg === undefined && this.#form === 'loss') {
       fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss) (its acceptance test and retrace use it)`);
     }
     this.#apply(x, arg ?? 0, arg === undefined ? 0 : 1);
@@ -206,7 +203,7 @@ export class Optimizer {
     const x = this.#idle();
     const rule = this.config.rule;
     if (typeof closure !== 'function') fail('E_OPTION', `stepSync() takes a closure; got ${typeof closure}`);
-    if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    if (this.#form === 'loss') fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
     for (const { view, batch } of this.#evaluations(x)) {
       const r = closure(this.#params, view, { batch }) as unknown;
       if (r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function') {
@@ -254,7 +251,7 @@ export class Optimizer {
   async #closureStep(closure: Closure): Promise<void> {
     const x = this.#idle();
     const rule = this.config.rule;
-    if (needsLoss(rule)) fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    if (this.#form === 'loss') fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
     for (const { view, batch } of this.#evaluations(x)) {
       await closure(this.#params, view, { batch });
       this.#still(x);
@@ -282,7 +279,7 @@ export class Optimizer {
     const where = this.#stateFinite(x) ? 'params' : 'state';
     fail('E_DIVERGED', `step ${this.stats.step} produced non-finite ${where === 'params' ? 'parameters' : "values in the optimizer's state"} ` +
       '(the learning rate is too large for this problem, or the gradient too large for float32). ' + (where === 'params'
-        ? `The state is intact: write finite values into opt.params${this.config.rule === 'constant' ? ' and lower the learning rate with setLr()' : ''} to continue, or restore a checkpoint`
+        ? `The state is intact: write finite values into opt.params${ruleOf(this.config.rule).setLr ? ' and lower the learning rate with setLr()' : ''} to continue, or restore a checkpoint`
         : 'Writing params will not help: restore a checkpoint saved before this step, or create a new optimizer'));
   }
 
@@ -332,7 +329,7 @@ function maxAbs(a: Float32Array): number {
 let live = 0;
 
 /** Instantiates and lays out a new optimizer; the options are validated first. */
-export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer {
+export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer<RuleName> {
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
   const own = { ...options } as Record<string, unknown>; // own properties only, read once
   const config = resolveConfig(own);
@@ -367,13 +364,13 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
       `a 32-bit memory holds at most 4 GiB, so at most ${max} parameters here`);
   }
   const h = addr(x.header());
-  encodeHyper(config, tables.hyper, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
+  encodeHyper(config, tables, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
   const code = x.init(base, rule, layout.n);
-  if (code === 3) {
+  if (code === tables.init.get('MEMORY')) {
     fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(x.bytesNeeded(layout.n, saved, scratch) + h)} ` +
       `for ${layout.n} parameters (its limit is below 4 GiB, or the machine is out of memory)`);
   }
-  if (code !== 0) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
+  if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   return x;
 }
 

@@ -2,16 +2,17 @@
 // `model.compile({ optimizer })` or call `optimizer.minimize(f)` as with tf.train.adam:
 //
 //   import { tfOptimizer } from 'stepsize/tfjs';
-//   model.compile({ optimizer: await tfOptimizer({ rule: 'gala', base: 'adam' }), loss: ... });
+//   model.compile({ optimizer: await tfOptimizer({ rule, base: 'adam' }), loss: ... });  // any rule of ss.rules
 //
 // The model's trainable variables are packed into the optimizer's flat layout on the first
 // step (one tensor per variable, in the order tfjs reports their gradients). Every step copies
 // the gradients in and the new values out (variable.assign of a fresh tensor), through tfjs's
 // public API only: no tensor a caller holds (a clone, a dataSync() array) ever shares the
 // optimizer's memory. A variable assigned from outside (setWeights, assign) is read back
-// before the next step. Closure rules (gala) get their extra gradients from tfjs's own
-// gradient function on the same loss function, so 'same' evaluations are exact; 'fresh' and
-// 'repeat' (secant, glyder) need another minibatch, which only the caller has: pass
+// before the next step. How a rule's step is called comes from its description (ss.rules):
+// closure rules get their extra gradients from tfjs's own gradient function on the same loss
+// function, so 'same' evaluations are exact; 'fresh' and 'repeat' evaluations need another
+// minibatch, which only the caller has: pass
 // `freshBatch`, which draws a new minibatch and returns the loss function on it. tfjs-core is a peer
 // dependency; nothing numeric happens here.
 import { Optimizer, tensor, variableGrads, engine, type Scalar, type NamedTensorMap, type Variable } from '@tensorflow/tfjs-core';
@@ -125,15 +126,16 @@ export class StepsizeOptimizer extends Optimizer {
     this.#copyGrads(grads, opt.grads);
     for (const t of Object.values(grads)) t.dispose();
     const rule = opt.config.rule;
+    const form = this.#form(rule);
     try {
-      if (rule === 'gala' || rule === 'secant' || rule === 'glyder') {
+      if (form === 'closure') {
         opt.stepSync((params, g, { batch }) => {
           if (batch === 'same') return this.#gradAt(f, params, g);
           const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
           if (batch === 'fresh') this.#lastFresh = fresh();
           return this.#gradAt(this.#lastFresh!, params, g);
         });
-      } else if (rule === 'c2min' || rule === 'p2min') {
+      } else if (form === 'loss') {
         opt.step(value.dataSync()[0]);
       } else opt.step();
     } finally {
@@ -158,7 +160,7 @@ export class StepsizeOptimizer extends Optimizer {
     this.#layout(Object.keys(grads));
     this.#resync();
     const opt = this.#opt!;
-    if (['gala', 'secant', 'glyder', 'c2min', 'p2min'].includes(opt.config.rule as string)) {
+    if (this.#form(opt.config.rule) !== 'plain') {
       fail('E_OPTION', `rule '${opt.config.rule}' needs the loss function (extra gradients or the loss): use optimizer.minimize(f)`);
     }
     // every gradient's size is checked before any is copied: a mismatch steps nothing
@@ -175,6 +177,11 @@ export class StepsizeOptimizer extends Optimizer {
     this.incrementIterations();
   }
 
+  /** How a rule's step is called, from its description (ss.rules). */
+  #form(rule: string): 'plain' | 'loss' | 'closure' {
+    return this.#ss.rules.find((r) => r.id === rule)!.step;
+  }
+
   override getConfig(): Record<string, never> { return { ...(this.options as Record<string, never>) }; }
 
   override dispose(): void {
@@ -184,7 +191,7 @@ export class StepsizeOptimizer extends Optimizer {
   }
 }
 
-/** One line for tfjs users: `optimizer: await tfOptimizer({ rule: 'gala', base: 'adam' })`. */
+/** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
   return new StepsizeOptimizer(await load(loadOptions), options);
 }

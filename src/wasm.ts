@@ -1,5 +1,6 @@
 // The raw exports of stepsize.wasm and the name tables. The ids are defined once, in
-// assembly/ids.ts; the build bakes them in here.
+// assembly/ids.ts and (from the rule descriptions) assembly/generated/ids.ts; the build bakes
+// them in here.
 import { fail } from './errors.js';
 
 /** An address the module returned: a u32 that JS reads as a signed i32 above 2 GiB. */
@@ -36,6 +37,10 @@ export interface Tables {
   state: Map<string, number>;
   stats: Map<string, number>;
   codes: Map<string, number>;
+  /** init()'s results (INIT_ ids): OK, BASE, RULE, MEMORY */
+  init: Map<string, number>;
+  /** the module's value of each choice, by '<rule>_<option>_<choice>' */
+  choices: Map<string, number>;
   batches: Map<string, number>;
   consts: Map<string, number>;
 }
@@ -75,6 +80,8 @@ export function readTables(module: WebAssembly.Module): Tables {
     state: prefixed('S_'),
     stats: prefixed('T_'),
     codes: new Map(['OK', 'NONFINITE_GRAD', 'DIVERGED', 'BAD_LOSS', 'GRAD_RANGE'].map(code)),
+    init: prefixed('INIT_'),
+    choices: prefixed('C_'),
     batches: prefixed('BATCH_'),
     consts,
   };

@@ -64,7 +64,9 @@ api('bad options name the field and what is allowed', async () => {
   throwsCode(() => ss.create({ size: 3, base: 'sgd', lr: Infinity }), 'E_OPTION', /'lr'/);
   throwsCode(() => ss.create({ size: 3, base: 'adam', beta2: 1 }), 'E_OPTION', /'beta2' must be a number in \[0, 1\); got 1/);
   throwsCode(() => ss.create({ size: 3, base: 'adam', eps: 0 }), 'E_OPTION', /'eps'/);
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, base: 'sgd', momentum: 0.9 }), 'E_OPTION', /'momentum' does not apply to base 'sgd'/);
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, base: 'sgd', beta1: 0.9 }), 'E_OPTION', /'beta1' does not apply/);
   throwsCode(() => ss.create({ size: 3, base: 'sign', nesterov: true }), 'E_OPTION', /'nesterov' needs momentum > 0/);
   throwsCode(() => ss.create({ size: 3, base: 'momentum', nesterov: 1 as any }), 'E_OPTION', /'nesterov' must be true or false/);

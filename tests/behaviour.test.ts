@@ -152,11 +152,15 @@ const api = suite('rules: options, losses, retraces, checkpoints');
 
 api('bad rule/base combinations and options name what is allowed', async () => {
   const ss = await stepsize();
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, rule: 'c2min', base: 'adam' }), 'E_OPTION', /carries its own update: leave 'base' out/);
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, rule: 'clara', base: 'momentum' }), 'E_OPTION', /'base' must be one of 'sgd', 'adam'/);
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, rule: 'clara', base: 'sgd', clipNorm: 1 }), 'E_OPTION', /'clipNorm' does not apply to rule 'clara' with base 'sgd'; it takes lr, c, damping, unitStep/);
   throwsCode(() => ss.create({ size: 3, rule: 'c2min', beta: 'fast' as any }), 'E_OPTION', /'beta' must be a number in \[0, 1\) or 'adaptive'/);
   throwsCode(() => ss.create({ size: 3, rule: 'clara', base: 'sgd', c: 1 }), 'E_OPTION', /'c' must be a number in \(0, 1\)/);
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, base: 'sgd', damping: 0.1 }), 'E_OPTION', /'damping' does not apply/);
   const c2 = ss.create({ size: 3, rule: 'c2min' });
   assert.is(c2.config.lr, 1e-5); assert.is(c2.config.beta, 0.7); assert.is(c2.config.base, 'none');

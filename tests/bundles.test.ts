@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, runtimeName, rng, label } from './util.js';
-import { VARIANTS } from './variants.js';
+import { VARIANTS, stepForm } from './variants.js';
 
 const b = suite('bundles');
 
@@ -49,9 +49,10 @@ b('index.js, inline.js and the IIFE load, step, and agree', async () => {
 // it must give the speed build's results bit for bit, for every variant of every loop. The
 // whole checkpoint image (params, every state vector, the scalar state and stats) is compared.
 
-async function image(ss: { create: (o: any) => any }, cfg: Record<string, unknown>): Promise<string> {
+async function image(ss: { create: (o: any) => any; rules: Parameters<typeof stepForm>[0] }, cfg: Record<string, unknown>): Promise<string> {
   const n = 1093, r = rng(7); // > 1024 floats: the reductions' long blocks and the short ones
-  const opt = ss.create({ size: n, lr: cfg.rule === 'c2min' || cfg.rule === 'p2min' ? 1e-3 : 0.01, ...cfg });
+  const form = stepForm(ss.rules, cfg.rule);
+  const opt = ss.create({ size: n, lr: form === 'loss' ? 1e-3 : 0.01, ...cfg });
   for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;
   const noise = Float32Array.from({ length: 40 * n }, () => 0.1 * (2 * r() - 1));
   let t = 0;
@@ -66,8 +67,8 @@ async function image(ss: { create: (o: any) => any }, cfg: Record<string, unknow
   };
   for (; t < 40; t++) {
     const loss = grad(opt.params, opt.grads);
-    if (cfg.rule === 'c2min' || cfg.rule === 'p2min') opt.step(loss);
-    else if (['gala', 'secant', 'glyder'].includes(cfg.rule as string)) await opt.step((p: Float32Array, g: Float32Array) => grad(p, g));
+    if (form === 'loss') opt.step(loss);
+    else if (form === 'closure') await opt.step((p: Float32Array, g: Float32Array) => grad(p, g));
     else opt.step();
   }
   const bytes: Uint8Array = opt.save();

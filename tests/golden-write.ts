@@ -2,7 +2,7 @@
 // tests/golden.ts). Run it once per release, after a deliberate format change, and commit it.
 import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { load } from '../build/index.js';
-import { VARIANTS } from './variants.js';
+import { VARIANTS, stepForm } from './variants.js';
 import { goldenDrive, goldenParams, toBase64, GOLDEN_STEPS, GOLDEN_TENSORS } from './golden.js';
 
 const root = new URL('../../', import.meta.url);
@@ -11,10 +11,10 @@ const ss = await load();
 const cases = [];
 for (const cfg of VARIANTS) {
   const n = GOLDEN_TENSORS.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0);
-  const opt = ss.create({ tensors: GOLDEN_TENSORS, lr: cfg.rule === 'c2min' || cfg.rule === 'p2min' ? 1e-3 : 0.01, params: goldenParams(n), ...cfg } as any);
-  await goldenDrive(opt, cfg, GOLDEN_STEPS);
+  const opt = ss.create({ tensors: GOLDEN_TENSORS, lr: stepForm(ss.rules, cfg.rule) === 'loss' ? 1e-3 : 0.01, params: goldenParams(n), ...cfg } as any);
+  await goldenDrive(ss, opt, GOLDEN_STEPS);
   const checkpoint = toBase64(opt.save());
-  await goldenDrive(opt, cfg, GOLDEN_STEPS);
+  await goldenDrive(ss, opt, GOLDEN_STEPS);
   cases.push({ config: cfg, checkpoint, continued: opt.paramsHash() });
 }
 mkdirSync(new URL('tests/golden/', root), { recursive: true });

@@ -17,7 +17,7 @@ for (const release of RELEASES) {
       const bytes = fromBase64(c.checkpoint);
       const opt = ss.restore(bytes);
       assert.equal(opt.save(), bytes, `${label(c.config)}: re-saved bit for bit`);
-      await goldenDrive(opt, c.config, release.steps);
+      await goldenDrive(ss, opt, release.steps);
       assert.is(opt.paramsHash(), c.continued, `${label(c.config)}: continued`);
     }
   });

@@ -14,7 +14,8 @@ export const GOLDEN_TENSORS: [string, number[]][] = [['w', [4, 7]], ['b', [13]]]
  * `steps` steps on a noisy quadratic whose noise depends only on the optimizer's step count,
  * so a restored optimizer continues with the same gradients as one that never stopped.
  */
-export async function goldenDrive(opt: any, cfg: Record<string, unknown>, steps: number): Promise<void> {
+export async function goldenDrive(ss: { rules: Parameters<typeof stepForm>[0] }, opt: any, steps: number): Promise<void> {
+  const form = stepForm(ss.rules, opt.config.rule);
   const n = opt.size;
   for (let s = 0; s < steps; s++) {
     const r = rng(1000 + opt.stats.step + 7 * opt.stats.skipped);
@@ -29,7 +30,6 @@ export async function goldenDrive(opt: any, cfg: Record<string, unknown>, steps:
       return loss;
     };
     const loss = grad(opt.params, opt.grads);
-    const form = stepForm(cfg);
     if (form === 'loss') opt.step(loss);
     else if (form === 'closure') {
       let fresh = 0;

@@ -384,7 +384,7 @@ const ckp = suite('hostile: checkpoints, crafted or corrupted, never reach a sta
 async function trained(cfg: Record<string, unknown>, steps = 5) {
   const ss = await stepsize();
   const opt = ss.create({ tensors: [['w', [3, 5]], ['b', [4]]], lr: 0.01, ...cfg } as any);
-  await goldenDrive(opt, cfg, steps);
+  await goldenDrive(ss, opt, steps);
   return { ss, opt, bytes: opt.save() as Uint8Array };
 }
 
@@ -478,7 +478,7 @@ ckp('format 1 (stepsize 0.1) and unknown formats are refused naming their number
 ckp('every single-bit flip of a checkpoint is refused (all bits of a small one)', async () => {
   const ss = await stepsize();
   const opt = ss.create({ size: 5, rule: 'gala', base: 'adam', lr: 0.01 });
-  await goldenDrive(opt, { rule: 'gala' }, 3);
+  await goldenDrive(ss, opt, 3);
   const bytes = opt.save();
   let refused = 0;
   for (let i = 0; i < bytes.length * 8; i++) {
@@ -504,7 +504,7 @@ ckp('sizes 0, 1, 3 and 65 of every configuration save and restore bit for bit; a
   for (const cfg of VARIANTS) {
     for (const size of [0, 1, 3, 65]) {
       const opt = ss.create({ size, lr: 0.01, ...cfg } as any);
-      await goldenDrive(opt, cfg, 3);
+      await goldenDrive(ss, opt, 3);
       const bytes = opt.save();
       const back = ss.restore(bytes);
       assert.equal(back.save(), bytes, `${label(cfg)} size ${size}`);

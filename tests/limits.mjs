@@ -29,8 +29,9 @@ async function step(opt, cfg, t) {
   const g = opt.grads;
   g.fill(0.001 * (t + 1));
   g[0] = 0.5; g[g.length - 1] = -0.5;
-  if (cfg.rule === 'c2min') return opt.step(1 - 0.01 * t);
-  if (['gala', 'secant', 'glyder'].includes(cfg.rule)) {
+  const form = ss.rules.find((r) => r.id === (cfg.rule ?? 'constant')).step;
+  if (form === 'loss') return opt.step(1 - 0.01 * t);
+  if (form === 'closure') {
     return opt.step((_p, out) => { out.fill(0.001 * (t + 1)); out[0] = 0.5; out[out.length - 1] = -0.5; return 1; });
   }
   return opt.step();

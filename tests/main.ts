@@ -2,6 +2,7 @@
 // them in order, and print a machine-readable line the runner (tests/run.mjs) sums up.
 import './setup.js';
 import './api.test.js';
+import './registry.test.js';
 import './bases.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';

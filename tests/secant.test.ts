@@ -79,6 +79,7 @@ sec("the closure contract: 'fresh' at x, then 'repeat' at x + c·g; params resto
   }
   assert.equal(Array.from(opt.params), params, 'params restored from the backup, exactly');
   assert.equal(opt.save(), snapshot, 'state unchanged');
+  // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, rule: 'secant', base: 'adam' }), 'E_OPTION', /'base' must be one of 'sgd', 'momentum', 'sign'/);
   throwsCode(() => ss.create({ size: 3, rule: 'secant', base: 'sgd', evaluations: 4 as any }), 'E_OPTION', /'evaluations' must be 2 or 3/);
 });

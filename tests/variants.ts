@@ -13,6 +13,15 @@ export const VARIANTS: Record<string, unknown>[] = [
   { rule: 'prodigy', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' },
 ];
 
-/** The step form of a configuration: what step() takes for its rule. */
-export const stepForm = (cfg: Record<string, unknown>): 'loss' | 'closure' | 'plain' =>
-  cfg.rule === 'c2min' || cfg.rule === 'p2min' ? 'loss' : ['gala', 'secant', 'glyder'].includes(cfg.rule as string) ? 'closure' : 'plain';
+type Rules = readonly { id: string; bases: readonly string[]; step: 'plain' | 'loss' | 'closure' }[];
+
+/** What step() takes for a rule, from its description (ss.rules). */
+export const stepForm = (rules: Rules, rule: unknown = 'constant'): 'loss' | 'closure' | 'plain' => {
+  const r = rules.find((d) => d.id === rule);
+  if (!r) throw new Error(`no rule ${String(rule)} in ss.rules`);
+  return r.step;
+};
+
+/** The rule/base pairs of ss.rules that VARIANTS does not cover (a test asserts there are none). */
+export const uncovered = (rules: Rules): string[] =>
+  rules.flatMap((r) => r.bases.filter((b) => !VARIANTS.some((v) => (v.rule ?? 'constant') === r.id && (v.base ?? 'none') === b)).map((b) => `${r.id}/${b}`));

@@ -2,7 +2,7 @@
 // (returns ‖g‖², the sum every step needs for clipping, finiteness and stats) and its
 // fused update pass (returns false when the new parameters are not all finite).
 import { G, NPAD } from '../layout';
-import { BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_sign, BASE_normalized, BASE_none } from '../ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_sign, BASE_normalized, BASE_none } from '../generated/ids';
 import { normSq } from '../simd';
 import { sgdUpdate } from './sgd';
 import { momentumUpdate } from './momentum';

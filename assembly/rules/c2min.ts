@@ -12,32 +12,14 @@
 // Passes: an accepted step is one reduction (G·G, G·P) and one fused update; a retrace is one
 // pass and needs no gradient (wantsGradient tells the caller).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  HP_lr, HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_retraces,
-  S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started,
-  T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss, BAD_LOSS,
-} from '../ids';
+import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
+import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
 import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
+import { below, leak } from '../loss';
 
 const RETRACE_AT: f64 = 25;   // reject f ≥ 25·B
 const MOMENTUM: f64 = 0.8;    // m ← 0.8·m + 0.2·P
-
-/**
- * f passes a "f < k·B" test written relative to |B|, so it also means something for B ≤ 0.
- * A non-finite loss (NaN, ±Infinity) always fails: −Infinity is no better loss, it is a
- * broken one, and it must never become the reference B.
- */
-// @ts-ignore: decorator
-@inline export function below(f: f64, B: f64, k: f64): bool {
-  return isFinite(f) && f < B + (k - 1) * Math.abs(B);
-}
-
-/** The leaky best loss: B ← f if f < B, else B grows by 10% of |B|; a non-finite f never enters. */
-// @ts-ignore: decorator
-@inline export function leak(f: f64, B: f64): f64 {
-  return isFinite(f) && f < B ? f : B + 0.1 * Math.abs(B);
-}
 
 /** Whether step(loss) would use the gradient (false: it will retrace, skip backprop). */
 export function c2minWants(loss: f64): bool {
@@ -73,7 +55,7 @@ export function c2minWants(loss: f64): bool {
   return y;
 }
 
-export function c2minStep(loss: f64): i32 {
+export function c2minStep(base: i32, loss: f64): i32 {
   const p = slot(0), m = slot(1), end = X + (<usize>NPAD << 2);
   // (nothing, stats included, is written before the finiteness checks: a refused step leaves
   // the checkpoint image as it was)

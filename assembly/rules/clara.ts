@@ -10,19 +10,11 @@
 // direction into a scratch vector and ‖a‖² without writing m, v (so a non-finite gradient
 // changes nothing), pass 2 writes m, v (recomputed, bit-identical), x, p and sums ‖p‖².
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
-import {
-  BASE_adam, HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, HP_clara_c, HP_clara_damping, HP_clara_unitStep,
-  HP_clara_etaMin, HP_clara_etaMax,
-  S_step, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr,
-} from '../ids';
+import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
+import { BASE_adam, HP_clara_c, HP_clara_damping, HP_clara_unitStep, HP_clara_etaMin, HP_clara_etaMax, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr } from '../generated/ids';
 import { normSq, sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
-import { powi, exp } from '../math';
-
-/** η clamped to [lo, hi] (0 for either: no bound), docs/rules's optional safeguard. */
-export function bound(eta: f64, lo: f64, hi: f64): f64 {
-  return Math.max(lo, hi > 0 ? Math.min(hi, eta) : eta);
-}
+import { powi, exp, bound } from '../math';
 
 /** The reference E‖p‖² of a path of independent unit steps (sgd) or of Adam steps on pure noise. */
 export function reference(c: f64, beta1: f64, adam: bool): f64 {
@@ -80,7 +72,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   return f32x4.add(s, f32x4.add(h, f32x4.add(q, t3)));
 }
 
-export function claraStep(base: i32): i32 {
+export function claraStep(base: i32, loss: f64): i32 {
   const c = hyper(HP_clara_c), damping = hyper(HP_clara_damping), us = hyper(HP_clara_unitStep) != 0;
   const eta = state(S_step) == 0 ? hyper(HP_lr) : state(S_clara_eta);
   const adam = base == BASE_adam, b1 = hyper(HP_beta1);

@@ -6,7 +6,7 @@ import { HP_lr } from '../ids';
 import { baseReduce, baseUpdate, keepsSquares } from '../bases/index';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
-export function constantStep(base: i32): i32 {
+export function constantStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(baseReduce(base), keepsSquares(base));
   if (gg < 0) return refusal;
   const c = clipScale(gg), lr = hyper(HP_lr);

@@ -1,24 +1,21 @@
-// csa — the 2017 cumulative path-length scheme CLARA revisits: ALeRA for SGD and "AgAdam" for
+// csa — the 2017 cumulative path-length scheme (its 2020 successor: docs/rules/csa.md): ALeRA for SGD and "AgAdam" for
 // Adam (Schoenauer-Sebag, Schoenauer, Sebag, arXiv 1709.01427;
 // docs/rules/csa.md). The path accumulates normalized *raw gradients* for both bases (the
-// inconsistency CLARA corrects for Adam), the reference has the 2017 warm-up correction, and
+// inconsistency its successor corrects for Adam), the reference has the 2017 warm-up correction, and
 // the LR is updated *before* the step that uses it:
 //   u = g/‖g‖ (0 when ‖g‖ ≤ 1e-6);  p ← (1−c)·p + c·u
 //   μ_t = c/(2−c)·(1 − (1−c)^{2t});  η ← η·exp((damping/μ)·(‖p‖² − μ_t))
 //   sgd: x ← x − η·g;   adam: the package's adam step with lr = η
-// (the 2017 constant C is damping·σ/μ with σ = c/√n: the same exponent, one knob shared with clara).
+// (the 2017 constant C is damping·σ/μ with σ = c/√n: the same exponent, one knob shared with its successor).
 // Passes: one reduction (g·g, g·p, p·p, from which ‖p_new‖² follows exactly in real arithmetic),
 // then sgd: one fused pass (p, x); adam: a path pass and the adam pass.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  BASE_adam, HP_lr, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_step, S_csa_eta,
-  T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm,
-} from '../ids';
+import { HP_lr, S_step } from '../ids';
+import { BASE_adam, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_csa_eta, T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm } from '../generated/ids';
 import { dotNorms, sum0, sum1, sum2, finiteAfter, ROLLED } from '../simd';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
-import { bound } from './clara';
-import { powi, exp } from '../math';
+import { powi, exp, bound } from '../math';
 
 // p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
 // @ts-ignore: decorator
@@ -45,7 +42,7 @@ import { powi, exp } from '../math';
   return finiteAfter(ok, X, NPAD);
 }
 
-export function csaStep(base: i32): i32 {
+export function csaStep(base: i32, loss: f64): i32 {
   const adam = base == BASE_adam, path = slot(adam ? 2 : 0);
   dotNorms(G, path, NPAD);
   const gp = sum1, pp = sum2, gg = gradNormSq(sum0, false);

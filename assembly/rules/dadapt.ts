@@ -16,12 +16,8 @@
 // Passes: the ‖g‖² pass every rule makes (finiteness, clipping), then one fused pass that
 // updates the state, x and the two sums for D̂ (plus, at k = 0, a copy x → x0 for sgd).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  BASE_adam, BASE_adamw, BASE_momentum, HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay,
-  HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection,
-  S_step, S_dadapt_D, S_dadapt_R, S_dadapt_G0,
-  T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm,
-} from '../ids';
+import { HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
+import { BASE_adam, BASE_adamw, BASE_momentum, HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection, S_dadapt_D, S_dadapt_R, S_dadapt_G0, T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm } from '../generated/ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
@@ -108,7 +104,7 @@ function sgdPass(s0: usize, x00: usize, eta: f64, c: f64, wd: f64, beta: f64): b
 // @ts-ignore: decorator
 @noinline function adamPassDecoupled(eta: f64, c: f64): bool { return adamPass(eta, c, true); }
 
-export function dadaptStep(base: i32): i32 {
+export function dadaptStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
   if (gg < 0) return refusal;
   const c = clipScale(gg), lr = hyper(HP_lr), growth = hyper(HP_dadapt_growthRate);

@@ -10,10 +10,8 @@
 // Passes: one reduction (‖g‖², ⟨g, x⟩, ‖x‖², ‖x − x0‖²: ‖ge‖² follows by expansion), then one
 // fused pass for x and x̄ (at step 0 also the copy x → x0).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  HP_lr, HP_weightDecay, HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma,
-  S_step, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance,
-} from '../ids';
+import { HP_lr, HP_weightDecay, S_step } from '../ids';
+import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance } from '../generated/ids';
 import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
@@ -63,7 +61,7 @@ function reduce(): void {
   return finiteAfter(ok, X, NPAD);
 }
 
-export function dogStep(): i32 {
+export function dogStep(base: i32, loss: f64): i32 {
   reduce();
   sgg = gradNormSq(sgg, false);
   if (sgg < 0) return refusal;
@@ -88,5 +86,5 @@ export function dogStep(): i32 {
   return finish(eta, finite);
 }
 
-/** Where the averaged iterate x̄ lives (the loader's `average` view). */
-export function dogAverage(): usize { return slot(XBAR); }
+/** Where the averaged iterate x̄ lives (the loader's `average` view), or 0 when it is not kept. */
+export function dogAverage(): usize { return hyper(HP_dog_average) != 0 ? slot(XBAR) : 0; }

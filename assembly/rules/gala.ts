@@ -14,11 +14,8 @@
 // with the reduction over g, h, the backup and x_{t−1} (five sums); a copy x → x_{t−1}; the
 // base's update (normalized also runs its own reduction).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
-import {
-  BASE_normalized, HP_lr, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, HP_gala_centred,
-  S_gala_A, S_gala_Q, S_gala_eta, S_gala_started,
-  T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q,
-} from '../ids';
+import { HP_lr } from '../ids';
+import { BASE_normalized, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, C_gala_alignment_same_batch, HP_gala_centred, S_gala_A, S_gala_Q, S_gala_eta, S_gala_started, T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q } from '../generated/ids';
 import { copy, widenLo, widenHi, hsum, ROLLED } from '../simd';
 import { baseSlots, baseReduce, baseUpdate, keepsSquares } from '../bases/index';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
@@ -28,7 +25,7 @@ import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '..
 @inline function prev(base: i32): usize { return slot(<u32>baseSlots(base)); }
 
 /** Gradient evaluations the next step asks of the closure: none at step 0, then the probe. */
-export function galaProbes(): i32 { return state(S_gala_started) != 0 ? 1 : 0; }
+export function galaProbes(base: i32): i32 { return state(S_gala_started) != 0 ? 1 : 0; }
 
 const H: u32 = 0, BACKUP: u32 = 1; // scratch: the probe gradient h, the backup of x_t
 
@@ -36,7 +33,7 @@ const H: u32 = 0, BACKUP: u32 = 1; // scratch: the probe gradient h, the backup 
  * Before the probe: x_t → backup, then params ← x_{t−1}. The closure may write anything into
  * params: galaLeave restores them from the backup, and x_{t−1} stays in its slot untouched.
  */
-export function galaEnter(base: i32): void {
+export function galaEnter(base: i32, k: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, p = prev(base), b = scratch(BACKUP);
   while (x < end) {
@@ -57,7 +54,7 @@ let reduced = false;
  * and the slot, never from what the closure left in params. The sums are only used by the
  * step that follows a successful closure.
  */
-export function galaLeave(base: i32): void {
+export function galaLeave(base: i32, k: i32): void {
   const end = X + (<usize>NPAD << 2);
   let x = X, g = G, h = scratch(H), p = prev(base), b = scratch(BACKUP);
   let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ghL = f64x2.splat(0), ghH = f64x2.splat(0);
@@ -89,7 +86,7 @@ export function galaLeave(base: i32): void {
   reduced = true;
 }
 
-export function galaStep(base: i32): i32 {
+export function galaStep(base: i32, loss: f64): i32 {
   const started = state(S_gala_started) != 0;
   let eta: f64, gg: f64;
   if (!started) {
@@ -110,7 +107,7 @@ export function galaStep(base: i32): i32 {
     let skipped = 1;
     if (sd2 > 0 && etaPrev > 0 && isFinite(sgh) && isFinite(sgd) && isFinite(sd2)) {
       const L = Math.sqrt(sdiff / sd2);
-      const a = hyper(HP_gala_alignment) == 0 ? sgh : sgd / etaPrev;
+      const a = hyper(HP_gala_alignment) == C_gala_alignment_same_batch ? sgh : sgd / etaPrev;
       const q = L * (sd2 / (etaPrev * etaPrev));
       const A = state(S_gala_A) + a, Q = state(S_gala_Q) + q;
       if (isFinite(A) && isFinite(Q)) {

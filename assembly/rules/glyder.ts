@@ -12,13 +12,8 @@
 //         B (probeEnter 1) x ← x0 − τd and ⟨x0 − x, d⟩;  restore x (probeLeave 1);
 //         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩;  D (step) commit the base state and x ← x0 − η·d.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
-import {
-  BASE_sgd, BASE_momentum, BASE_adam, HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay,
-  HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr,
-  S_step, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started,
-  T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape,
-  BATCH_fresh, BATCH_repeat, OK,
-} from '../ids';
+import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
 import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
@@ -33,7 +28,7 @@ function refresh(): bool {
   return state(S_glyder_started) == 0 || (<i32>state(S_step)) % k == 0;
 }
 
-export function glyderProbes(): i32 { return refresh() ? 2 : 1; }
+export function glyderProbes(base: i32): i32 { return refresh() ? 2 : 1; }
 export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
@@ -195,11 +190,11 @@ export function glyderEnter(base: i32, k: i32): void {
 }
 
 /** Puts x back exactly from the backup pass A made, whatever the closure wrote into params. */
-export function glyderLeave(k: i32): void {
+export function glyderLeave(base: i32, k: i32): void {
   copy(X, scratch(X0), NPAD);
 }
 
-export function glyderStep(base: i32): i32 {
+export function glyderStep(base: i32, loss: f64): i32 {
   let ell: f64 = NaN;
   const measured = probed;
   // p = ⟨g', d⟩; ⟨g' − g^τ, d⟩ with the difference taken first (exact in f32 when g^τ ≈ g',

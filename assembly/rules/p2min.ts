@@ -6,14 +6,11 @@
 // Passes: an accepted step is one reduction (G·G, G·P) and one fused update (x, P); a retrace
 // is one pass, x ← x + (α_old − α_new)·P, and needs no gradient.
 import { P as X, G, N, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  HP_lr, S_retraces, S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit,
-  S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced,
-  T_p2min_bestLoss, BAD_LOSS, OK,
-} from '../ids';
+import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
+import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
 import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
-import { below, leak } from './c2min';
+import { below, leak } from '../loss';
 import { powf } from '../math';
 
 const D0: f64 = 855000, E0: f64 = 500000;
@@ -82,7 +79,7 @@ function moveAll(alpha: f64): bool {
   return finiteAfter(ok, X, NPAD);
 }
 
-export function p2minStep(loss: f64): i32 {
+export function p2minStep(base: i32, loss: f64): i32 {
   // (nothing, stats included, is written before the finiteness checks)
   if (state(S_p2min_started) == 0) {
     if (!isFinite(loss)) return BAD_LOSS;

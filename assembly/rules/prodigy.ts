@@ -12,12 +12,8 @@
 // Passes: the ‖g‖² pass; one pass for m, v, s and the two sums; one pass for x (D̂ must be
 // known before it, because ε is scaled by the new D).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import {
-  BASE_adamw, HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay,
-  HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup,
-  S_step, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R,
-  T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm,
-} from '../ids';
+import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
+import { BASE_adamw, HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R, T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm } from '../generated/ids';
 import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
@@ -71,7 +67,7 @@ function paramPass(eta: f64, ms: f64, dl: f64, De: f64): bool {
   return finiteAfter(ok, X, NPAD);
 }
 
-export function prodigyStep(base: i32): i32 {
+export function prodigyStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(normSq(G, NPAD), true);
   if (gg < 0) return refusal;
   const c = clipScale(gg), k = state(S_step), first = k == 0, d0 = hyper(HP_prodigy_d0);

@@ -10,11 +10,8 @@
 //   the base step (sgd, momentum, sign) with lr = η
 // An undefined η (sy ≤ 0 for bb1/bb2/ridge, or non-finite) keeps the previous one.
 import { P as X, G, NPAD, hyper, state, setState, setStat, scratch, setGrads } from '../layout';
-import {
-  HP_lr, HP_secant_formula, HP_secant_evaluations, HP_secant_probe, HP_secant_probeScale,
-  S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback,
-  BATCH_fresh, BATCH_repeat,
-} from '../ids';
+import { HP_lr, BATCH_fresh, BATCH_repeat } from '../ids';
+import { HP_secant_formula, HP_secant_evaluations, HP_secant_probe, C_secant_probe_sign, C_secant_formula_damped, C_secant_formula_ridge, C_secant_formula_bb1, C_secant_formula_bb2, HP_secant_probeScale, S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback } from '../generated/ids';
 import { copy, sign4, widenLo, widenHi, hsum } from '../simd';
 import { baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
@@ -24,19 +21,19 @@ const H0: u32 = 0, H1: u32 = 1, BACKUP: u32 = 2; // scratch vectors
 // @ts-ignore: decorator
 @inline function twoEvals(): bool { return hyper(HP_secant_evaluations) == 2; }
 // @ts-ignore: decorator
-@inline function signProbe(): bool { return hyper(HP_secant_probe) == 1; }
+@inline function signProbe(): bool { return hyper(HP_secant_probe) == C_secant_probe_sign; }
 /** The gradient of this step: the caller's, or the fresh-batch one in two-evaluation mode. */
 // @ts-ignore: decorator
 @inline function grad(): usize { return twoEvals() ? scratch(H0) : G; }
 
-export function secantProbes(): i32 { return 2; }
+export function secantProbes(base: i32): i32 { return 2; }
 export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 
 /**
  * Evaluation 0 happens at x: back x up. Evaluation 1 happens at x + c·s, formed from the
  * backup (whatever the first closure call wrote into params).
  */
-export function secantEnter(k: i32): void {
+export function secantEnter(base: i32, k: i32): void {
   if (k == 0) { copy(scratch(BACKUP), X, NPAD); return; }
   const vc = f32x4.splat(<f32>hyper(HP_secant_probeScale)), sgn = signProbe(), end = X + (<usize>NPAD << 2);
   let x = X, s = grad(), b = scratch(BACKUP);
@@ -49,17 +46,17 @@ export function secantEnter(k: i32): void {
 }
 
 /** Puts x back exactly from the backup (never x − c·s, which is not exact in float32), whatever the closure wrote. */
-export function secantLeave(k: i32): void {
+export function secantLeave(base: i32, k: i32): void {
   copy(X, scratch(BACKUP), NPAD);
 }
 
 /** The closed forms of docs/rules; NaN where a form is undefined (the caller keeps the last η). */
 export function secantEta(formula: i32, ss: f64, sy: f64, yy: f64): f64 {
   switch (formula) {
-    case 0: return ss / (Math.abs(sy) + ss);          // damped (F4, default): in (0, 1]
-    case 1: return sy > 0 ? sy / (yy + ss) : NaN;     // ridge (F3)
-    case 2: return sy > 0 ? ss / sy : NaN;            // bb1 (F1)
-    case 3: return sy > 0 && yy > 0 ? sy / yy : NaN;  // bb2 (F2)
+    case C_secant_formula_damped: return ss / (Math.abs(sy) + ss);          // damped (F4, default): in (0, 1]
+    case C_secant_formula_ridge: return sy > 0 ? sy / (yy + ss) : NaN;     // ridge (F3)
+    case C_secant_formula_bb1: return sy > 0 ? ss / sy : NaN;            // bb1 (F1)
+    case C_secant_formula_bb2: return sy > 0 && yy > 0 ? sy / yy : NaN;  // bb2 (F2)
   }
   return NaN;
 }
@@ -93,7 +90,7 @@ function reduce(sgn: bool): void {
   sgg = hsum(ggL, ggH); sss = hsum(ssL, ssH); ssy = hsum(syL, syH); syy = hsum(yyL, yyH);
 }
 
-export function secantStep(base: i32): i32 {
+export function secantStep(base: i32, loss: f64): i32 {
   const sgn = signProbe();
   reduce(sgn);
   // g, h0 or h1 not finite, or (all finite) their sums overflowed: GRAD_RANGE
