@@ -18,13 +18,14 @@ export { bytesNeeded, maxParams } from './layout';
 // through generated/dispatch.ts (scripts/rules.mjs).
 
 /** Saved slots for this base and rule, or -1 when either is unknown or they do not combine. */
-export function slotsFor(base: i32, rule: i32): i32 {
+function slotsFor(base: i32, rule: i32): i32 {
   return baseSlots(base) < 0 ? -1 : savedVectors(rule, base);
 }
 
-/** Scratch slots for this base and rule. */
-export function scratchFor(base: i32, rule: i32): u32 {
-  return scratchVectors(rule, base);
+/** The vectors an optimizer of this base and rule lays out (params, grads, saved, scratch), or 0 when they do not combine. */
+export function vectorsFor(base: i32, rule: i32): u32 {
+  const saved = slotsFor(base, rule);
+  return saved < 0 ? 0 : 2 + <u32>saved + scratchVectors(rule, base);
 }
 
 /** Address of the header; hyperparameters are written there before init. */
@@ -36,7 +37,7 @@ export function init(base: i32, rule: i32, n: u32): i32 {
   if (savedVectors(rule, base) < 0) return INIT_RULE;
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
-  return layout(n, <u32>slotsFor(base, rule), scratchFor(base, rule));
+  return layout(n, <u32>slotsFor(base, rule), scratchVectors(rule, base));
 }
 
 // Addresses are u32; JS reads an i32 result as signed, so the loader takes them >>> 0.

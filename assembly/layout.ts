@@ -13,6 +13,7 @@
 // Vectors are padded with zeros to a multiple of PAD floats; every kernel keeps zero
 // padding zero (0·anything and sign(0) are 0), so SIMD loops need no scalar tail.
 import { PAD } from './simd';
+import { INIT_OK, INIT_MEMORY } from './ids';
 
 export const HEADER_BYTES: u32 = 1024;
 
@@ -60,31 +61,32 @@ export function padded(n: u32): u32 { return (n + PAD - 1) & ~(PAD - 1); }
 /** What 32-bit memory can address here: 65535 pages (4 GiB less one page). */
 const LIMIT: f64 = 4294901760.0;
 
-/** Bytes of memory an optimizer of this shape needs, from BASE on (f64 so it cannot wrap). */
-export function bytesNeeded(n: f64, saved: u32, scratchSlots: u32): f64 {
+/** Bytes of memory an optimizer of n parameters and this many vectors needs, from BASE on (f64 so it cannot wrap). */
+export function bytesNeeded(n: f64, vectors: u32): f64 {
   const vec = Math.ceil(n / <f64>PAD) * <f64>PAD * 4;
-  return <f64>HEADER_BYTES + vec * <f64>(2 + saved + scratchSlots);
+  return <f64>HEADER_BYTES + vec * <f64>vectors;
 }
 
 /**
  * The largest number of parameters whose layout fits in memory with these vectors: a
  * multiple of PAD (its padding is then none), so every n up to it fits and n + 1 does not.
  */
-export function maxParams(saved: u32, scratchSlots: u32): f64 {
-  const room = LIMIT - <f64>BASE - <f64>HEADER_BYTES, perBlock = 4.0 * <f64>PAD * <f64>(2 + saved + scratchSlots);
+export function maxParams(vectors: u32): f64 {
+  const room = LIMIT - <f64>BASE - <f64>HEADER_BYTES, perBlock = 4.0 * <f64>PAD * <f64>vectors;
   return Math.floor(room / perBlock) * <f64>PAD;
 }
 
 /**
- * Lays out the vectors and grows memory once. Returns 0, or 3 when memory cannot grow
- * that far. The header's ids and hyperparameters were written before the call.
+ * Lays out the vectors and grows memory once. Returns INIT_OK, or INIT_MEMORY when memory
+ * cannot grow that far. The header's ids and hyperparameters were written before the call.
  */
 export function layout(n: u32, saved: u32, scratchSlots: u32): i32 {
-  if (<f64>n > maxParams(saved, scratchSlots)) return 3; // (also before padded(n) could wrap)
-  const need = <f64>BASE + bytesNeeded(<f64>n, saved, scratchSlots);
+  const vectors = 2 + saved + scratchSlots;
+  if (<f64>n > maxParams(vectors)) return INIT_MEMORY; // (also before padded(n) could wrap)
+  const need = <f64>BASE + bytesNeeded(<f64>n, vectors);
   const pages = <i32>Math.ceil(need / 65536);
   const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) return 3;
+  if (pages > have && memory.grow(pages - have) < 0) return INIT_MEMORY;
   N = n; NPAD = padded(n);
   const vec = <usize>NPAD << 2;
   P = BASE + HEADER_BYTES;
@@ -92,5 +94,5 @@ export function layout(n: u32, saved: u32, scratchSlots: u32): i32 {
   G = SLOT0 + <usize>saved * vec;
   SCRATCH0 = G + vec;
   store<u32>(BASE + H_SAVED, saved);
-  return 0;
+  return INIT_OK;
 }

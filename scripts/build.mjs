@@ -52,10 +52,11 @@ if (cached) {
   const tableGlobals = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/tables.wasm`))).exports;
   rmSync(`${root}build/tables.wasm`);
   const entries = Object.entries(tableGlobals).filter(([, v]) => v instanceof WebAssembly.Global).map(([k, v]) => [k, Number(v.value)]);
-  // The fingerprint covers every id; the loader is given all but the rules' own hyperparameter,
-  // state and stats slots, which it numbers from the same descriptions (src/options.ts scalarSlots)
+  // The fingerprint covers every id; the loader is given all but the base and rule ids and the
+  // rules' own hyperparameter, state and stats slots, which it numbers from the same
+  // descriptions as scripts/rules.mjs does (src/options.ts baseId, scalarSlots)
   fingerprint = fnv1a(JSON.stringify(packTables(entries)));
-  tables = JSON.stringify(packTables(entries.filter(([k]) => !/^(HP|S|T)_[a-z][a-z0-9]*_/.test(k))));
+  tables = JSON.stringify(packTables(entries.filter(([k]) => !/^((HP|S|T)_[a-z][a-z0-9]*_|BASE_|RULE_)/.test(k))));
   appendCustomSection(wasmPath, 'stepsize', fingerprint);
   appendCustomSection(smallPath, 'stepsize', fingerprint);
   // what the inline entries embed: the size build, gzipped by zopfli, then written as text in

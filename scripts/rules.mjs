@@ -61,23 +61,22 @@ export async function generate() {
     imports.push(`import { ${has.map((h) => `${r.id}${h}`).join(', ')} } from '../rules/${r.id}';`);
     for (const h of has) hooks[h].push([id, `${r.id}${h}`]);
   });
-  if (Math.max(...slots) > 127 || Math.max(...scratch) > 255) throw new Error('a rule keeps more vectors than the dispatch tables hold');
+  if (Math.max(...slots) > 14 || Math.max(...scratch) > 15) throw new Error('a rule keeps more vectors than the dispatch table holds');
   const cases = (hook, args, fallback) =>
     `  switch (rule) {\n${hooks[hook].map(([id, fn]) => `    case ${id}: return ${fn}(${args});\n`).join('')}  }\n  return ${fallback};`;
   const voidCases = (hook, args) =>
     `  switch (rule) {\n${hooks[hook].map(([id, fn]) => `    case ${id}: ${fn}(${args}); return;\n`).join('')}  }`;
   const dispatch = [head, ...imports, "import { NBASES, NRULES } from './ids';", "import { BATCH_same } from '../ids';", "import { scratch } from '../layout';", '',
-    '// [rule · NBASES + base]: the saved vectors (-1: the rule does not drive that base), the scratch vectors',
-    `const SLOTS = memory.data<i8>([${slots.join(', ')}]);`,
-    `const SCRATCH = memory.data<u8>([${scratch.join(', ')}]);`,
+    '// [rule · NBASES + base]: 1 + the saved vectors (0: the rule does not drive that base), plus 16 × the scratch vectors',
+    `const VECTORS = memory.data<u8>([${slots.map((v, i) => v + 1 + 16 * scratch[i]).join(', ')}]);`,
     '',
     '/** Saved state vectors of this rule on this base (the base\'s included), or -1 when it does not drive it or either is unknown. */',
     'export function savedVectors(rule: i32, base: i32): i32 {',
-    '  return <u32>rule < <u32>NRULES && <u32>base < <u32>NBASES ? <i32>load<i8>(SLOTS + rule * NBASES + base) : -1;',
+    '  return <u32>rule < <u32>NRULES && <u32>base < <u32>NBASES ? <i32>(load<u8>(VECTORS + rule * NBASES + base) & 15) - 1 : -1;',
     '}',
     '/** Scratch vectors of this rule on this base (0 when unknown). */',
     'export function scratchVectors(rule: i32, base: i32): u32 {',
-    '  return <u32>rule < <u32>NRULES && <u32>base < <u32>NBASES ? <u32>load<u8>(SCRATCH + rule * NBASES + base) : 0;',
+    '  return <u32>rule < <u32>NRULES && <u32>base < <u32>NBASES ? <u32>load<u8>(VECTORS + rule * NBASES + base) >> 4 : 0;',
     '}',
     'export function ruleStep(rule: i32, base: i32, loss: f64): i32 {', cases('Step', 'base, loss', 'unreachable()'), '}',
     'export function ruleProbes(rule: i32, base: i32): i32 {', cases('Probes', 'base', '0'), '}',

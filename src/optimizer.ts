@@ -2,7 +2,7 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { RULES, resolveConfig, encodeHyper, vectorRoles, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
+import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, type Layout, type TensorInfo } from './layout.js';
 import { addr, type Exports, type Tables } from './wasm.js';
@@ -189,7 +189,7 @@ export class Optimizer<R extends RuleName = RuleName> {
       fail('E_OPTION', `step() takes nothing, the minibatch loss (a number) or a closure; got ${typeof arg}`);
     }
     if (arg === undefined && this.#form === 'loss') {
-      fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss) (its acceptance test and retrace use it)`);
+      this.#needsLoss();
     }
     this.#apply(x, arg ?? 0, arg === undefined ? 0 : 1);
   }
@@ -201,9 +201,8 @@ export class Optimizer<R extends RuleName = RuleName> {
    */
   stepSync(closure: (params: Float32Array, grads: Float32Array, request: Request) => number): void {
     const x = this.#idle();
-    const rule = this.config.rule;
     if (typeof closure !== 'function') fail('E_OPTION', `stepSync() takes a closure; got ${typeof closure}`);
-    if (this.#form === 'loss') fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    if (this.#form === 'loss') this.#needsLoss();
     for (const { view, batch } of this.#evaluations(x)) {
       const r = closure(this.#params, view, { batch }) as unknown;
       if (r !== null && (typeof r === 'object' || typeof r === 'function') && typeof (r as { then?: unknown }).then === 'function') {
@@ -215,6 +214,10 @@ export class Optimizer<R extends RuleName = RuleName> {
       this.#still(x);
     }
     this.#apply(x, 0, 0);
+  }
+
+  #needsLoss(): never {
+    return fail('E_LOSS', `rule '${this.config.rule}' needs the minibatch loss with each step: call step(loss) (its acceptance test and retrace use it)`);
   }
 
   /**
@@ -250,8 +253,7 @@ export class Optimizer<R extends RuleName = RuleName> {
    */
   async #closureStep(closure: Closure): Promise<void> {
     const x = this.#idle();
-    const rule = this.config.rule;
-    if (this.#form === 'loss') fail('E_LOSS', `rule '${rule}' needs the minibatch loss with each step: call step(loss)`);
+    if (this.#form === 'loss') this.#needsLoss();
     for (const { view, batch } of this.#evaluations(x)) {
       await closure(this.#params, view, { batch });
       this.#still(x);
@@ -351,24 +353,17 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
       `${live} optimizers are live (created and not disposed); engines reserve address space for each one ` +
       '(about 10 GiB on 64-bit V8, which allows ~12,800 at once): dispose() the ones you no longer need');
   }
-  const base = tables.bases.get(config.base)!, rule = tables.rules.get(config.rule)!;
-  const saved = x.slotsFor(base, rule), scratch = x.scratchFor(base, rule);
-  if (saved !== vectorRoles(config.base, config.rule).length - 1) {
-    fail('E_LOAD', `stepsize.wasm keeps ${saved} state vectors for ${config.base}/${config.rule}; the loader names ${vectorRoles(config.base, config.rule).length - 1}`);
-  }
-  const max = x.maxParams(saved, scratch);
+  const base = baseId(config.base), rule = RULES.indexOf(config.rule);
+  const vectors = x.vectorsFor(base, rule); // params, grads, the saved and the scratch vectors
+  const max = x.maxParams(vectors), h = addr(x.header()), bytes = fmtBytes(x.bytesNeeded(layout.n, vectors) + h);
   if (layout.n > max) {
-    const perParam = 4 * (2 + saved + scratch);
-    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ` +
-      `${fmtBytes(x.bytesNeeded(layout.n, saved, scratch) + addr(x.header()))} of WebAssembly memory (${perParam} bytes per parameter); ` +
-      `a 32-bit memory holds at most 4 GiB, so at most ${max} parameters here`);
+    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
+      `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} parameters here`);
   }
-  const h = addr(x.header());
   encodeHyper(config, tables, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
   const code = x.init(base, rule, layout.n);
   if (code === tables.init.get('MEMORY')) {
-    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${fmtBytes(x.bytesNeeded(layout.n, saved, scratch) + h)} ` +
-      `for ${layout.n} parameters (its limit is below 4 GiB, or the machine is out of memory)`);
+    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${layout.n} parameters (its limit is below 4 GiB, or the machine is out of memory)`);
   }
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   return x;

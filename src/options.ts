@@ -10,6 +10,11 @@ import type { Tables } from './wasm.js';
 export type { BaseName, Hyperparameters, RuleName, StateKind };
 export const RULES: readonly RuleName[] = RULE_LIST.map((r) => r.id);
 const BY_ID = new Map<string, RuleDescription>(RULE_LIST.map((r) => [r.id, r]));
+/**
+ * The module's id of a base: its index in BASES, 'none' after them; a rule's id is its index
+ * in RULES. The build numbers them so (scripts/rules.mjs), and the wasm's fingerprint covers it.
+ */
+export const baseId = (b: BaseName): number => (b === 'none' ? BASES.length : BASES.indexOf(b));
 /** A rule's description. */
 export const ruleOf = (id: RuleName): RuleDescription => BY_ID.get(id)!;
 

@@ -10,10 +10,9 @@ export interface Exports {
   memory: WebAssembly.Memory;
   header(): number;
   init(base: number, rule: number, n: number): number;
-  slotsFor(base: number, rule: number): number;
-  scratchFor(base: number, rule: number): number;
-  bytesNeeded(n: number, saved: number, scratch: number): number;
-  maxParams(saved: number, scratch: number): number;
+  vectorsFor(base: number, rule: number): number;
+  bytesNeeded(n: number, vectors: number): number;
+  maxParams(vectors: number): number;
   params(): number;
   slotPtr(k: number): number;
   average(): number;
@@ -31,8 +30,6 @@ export interface Exports {
 }
 
 export interface Tables {
-  bases: Map<string, number>;
-  rules: Map<string, number>;
   hyper: Map<string, number>;
   state: Map<string, number>;
   stats: Map<string, number>;
@@ -74,8 +71,6 @@ export function readTables(module: WebAssembly.Module): Tables {
   const consts = prefixed('');
   const code = (k: string): [string, number] => [k, consts.get(k)!];
   return {
-    bases: prefixed('BASE_'),
-    rules: prefixed('RULE_'),
     hyper: prefixed('HP_'),
     state: prefixed('S_'),
     stats: prefixed('T_'),
