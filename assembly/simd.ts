@@ -10,16 +10,11 @@
 @inline export const PAD: u32 = 64;
 
 // The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed) does
-// not unroll the elementwise update loops. Their results are the same bit for bit: only the
-// order of the finiteness accumulator changes, and its verdict is exact either way (see
-// finiteAfter). Reductions keep one fixed order in both builds, since their sums are results.
+// not unroll loops (assembly/loops.ts makes that choice for every sweep). Its results are the
+// same bit for bit: only the order of the finiteness accumulator changes, and its verdict is
+// exact either way (see finiteAfter).
 // @ts-ignore: decorator
 @inline export const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
-// Results of the last reduction, in f64 (read by the caller right after the call).
-export let sum0: f64 = 0;
-export let sum1: f64 = 0;
-export let sum2: f64 = 0;
-
 // @ts-ignore: decorator
 @inline export function hsum(lo: v128, hi: v128): f64 {
   // fixed order: (lane0 + lane1) + (lane2 + lane3)
@@ -35,128 +30,6 @@ export let sum2: f64 = 0;
 // @ts-ignore: decorator
 @inline export function widenHi(acc: v128, block: v128): v128 {
   return f64x2.add(acc, f64x2.promote_low_f32x4(v128.shuffle<f32>(block, block, 2, 3, 0, 0)));
-}
-
-// Block lengths: 256 floats where the rest of the vector allows, then 64 (PAD). Longer f32
-// blocks widen to f64 less often (measured: ~15% faster than 64-float blocks) and still sum
-// at most 16 products per lane in f32.
-
-/** sum0 = a·a. Returns sum0. `n` is a multiple of PAD. */
-export function normSq(a: usize, n: u32): f64 {
-  let lo = f64x2.splat(0), hi = f64x2.splat(0);
-  const end = a + (<usize>n << 2);
-  while (a < end) {
-    const k = end - a >= 1024 ? 16 : 4;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    if (ROLLED) {
-      // one vector at a time, the same sums: s0 takes vectors 0, 4, 8, …, s1 takes 1, 5, 9, …;
-      // after each vector the four accumulators rotate, and after a block they are home again
-      for (let i: u32 = 0; i < 4 * <u32>k; i++) {
-        const x = v128.load(a), t = f32x4.add(s0, f32x4.mul(x, x));
-        s0 = s1; s1 = s2; s2 = s3; s3 = t;
-        a += 16;
-      }
-    } else for (let i = 0; i < k; i++) {
-      const x0 = v128.load(a), x1 = v128.load(a, 16), x2 = v128.load(a, 32), x3 = v128.load(a, 48);
-      s0 = f32x4.add(s0, f32x4.mul(x0, x0)); s1 = f32x4.add(s1, f32x4.mul(x1, x1));
-      s2 = f32x4.add(s2, f32x4.mul(x2, x2)); s3 = f32x4.add(s3, f32x4.mul(x3, x3));
-      a += 64;
-    }
-    const b = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
-    lo = widenLo(lo, b); hi = widenHi(hi, b);
-  }
-  sum0 = hsum(lo, hi);
-  return sum0;
-}
-
-// @ts-ignore: decorator
-@inline function dots(a: usize, b: usize, dst: usize, n: u32, copying: bool, diff: bool): void {
-  let aaL = f64x2.splat(0), aaH = f64x2.splat(0);
-  let abL = f64x2.splat(0), abH = f64x2.splat(0);
-  let bbL = f64x2.splat(0), bbH = f64x2.splat(0);
-  const end = a + (<usize>n << 2);
-  while (a < end) {
-    const k = end - a >= 1024 ? 32 : 8;
-    let aa0 = f32x4.splat(0), aa1 = f32x4.splat(0);
-    let ab0 = f32x4.splat(0), ab1 = f32x4.splat(0);
-    let bb0 = f32x4.splat(0), bb1 = f32x4.splat(0);
-    if (ROLLED) {
-      // one vector at a time with the two accumulators of each sum rotating (as in normSq)
-      for (let i: u32 = 0; i < 2 * <u32>k; i++) {
-        const x = v128.load(a);
-        let y = v128.load(b);
-        if (copying) { v128.store(dst, x); dst += 16; }
-        let ab: v128;
-        if (diff) {
-          const d = f32x4.sub(y, x);
-          ab = f32x4.add(ab0, f32x4.mul(y, d));
-          y = d;
-        } else ab = f32x4.add(ab0, f32x4.mul(x, y));
-        const aa = f32x4.add(aa0, f32x4.mul(x, x)), bb = f32x4.add(bb0, f32x4.mul(y, y));
-        aa0 = aa1; aa1 = aa; ab0 = ab1; ab1 = ab; bb0 = bb1; bb1 = bb;
-        a += 16; b += 16;
-      }
-    } else for (let i = 0; i < k; i++) {
-      const x0 = v128.load(a), x1 = v128.load(a, 16);
-      let y0 = v128.load(b), y1 = v128.load(b, 16);
-      if (copying) { v128.store(dst, x0); v128.store(dst, x1, 16); dst += 32; }
-      if (diff) {
-        // the difference first: exact in f32 when b ≈ a, so nothing cancels in the sums
-        const d0 = f32x4.sub(y0, x0), d1 = f32x4.sub(y1, x1);
-        ab0 = f32x4.add(ab0, f32x4.mul(y0, d0)); ab1 = f32x4.add(ab1, f32x4.mul(y1, d1));
-        y0 = d0; y1 = d1;
-      } else {
-        ab0 = f32x4.add(ab0, f32x4.mul(x0, y0)); ab1 = f32x4.add(ab1, f32x4.mul(x1, y1));
-      }
-      aa0 = f32x4.add(aa0, f32x4.mul(x0, x0)); aa1 = f32x4.add(aa1, f32x4.mul(x1, x1));
-      bb0 = f32x4.add(bb0, f32x4.mul(y0, y0)); bb1 = f32x4.add(bb1, f32x4.mul(y1, y1));
-      a += 32; b += 32;
-    }
-    const aa = f32x4.add(aa0, aa1), ab = f32x4.add(ab0, ab1), bb = f32x4.add(bb0, bb1);
-    aaL = widenLo(aaL, aa); aaH = widenHi(aaH, aa);
-    abL = widenLo(abL, ab); abH = widenHi(abH, ab);
-    bbL = widenLo(bbL, bb); bbH = widenHi(bbH, bb);
-  }
-  sum0 = hsum(aaL, aaH); sum1 = hsum(abL, abH); sum2 = hsum(bbL, bbH);
-}
-
-// the size build's one loop for the three forms, the form chosen per block
-// @ts-ignore: decorator
-@noinline function anyDots(a: usize, b: usize, dst: usize, n: u32, copying: bool, diff: bool): void {
-  dots(a, b, dst, n, copying, diff);
-}
-
-/** sum0 = a·a, sum1 = a·b, sum2 = b·b, in one pass. */
-export function dotNorms(a: usize, b: usize, n: u32): void {
-  if (ROLLED) anyDots(a, b, 0, n, false, false);
-  else dots(a, b, 0, n, false, false);
-}
-
-/**
- * sum0 = a·a, sum1 = b·(b − a), sum2 = ‖b − a‖², in one pass. For difference quotients
- * (1 − a·b/b·b, ‖g − h‖) where a ≈ b: forming a·b first would cancel in f32.
- */
-export function diffNorms(a: usize, b: usize, n: u32): void {
-  if (ROLLED) anyDots(a, b, 0, n, false, true);
-  else dots(a, b, 0, n, false, true);
-}
-
-/** As dotNorms, and copies a into dst in the same pass (e.g. keeping g as next step's g_prev). */
-export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
-  if (ROLLED) anyDots(a, b, dst, n, true, false);
-  else dots(a, b, dst, n, true, false);
-}
-
-/** Copies n floats (a multiple of PAD) from src to dst with v128 moves. */
-export function copy(dst: usize, src: usize, n: u32): void {
-  const end = src + (<usize>n << 2);
-  while (src < end) {
-    const x0 = v128.load(src);
-    if (ROLLED) { v128.store(dst, x0); src += 16; dst += 16; continue; }
-    const x1 = v128.load(src, 16), x2 = v128.load(src, 32), x3 = v128.load(src, 48);
-    v128.store(dst, x0); v128.store(dst, x1, 16); v128.store(dst, x2, 32); v128.store(dst, x3, 48);
-    src += 64; dst += 64;
-  }
 }
 
 /**

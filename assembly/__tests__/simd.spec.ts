@@ -1,5 +1,6 @@
-// The SIMD primitives against float64 references computed here, element by element.
-import { normSq, dotNorms, dotNormsCopy, copy, allFinite, sign4, hash64 } from '../simd';
+// The SIMD primitives and the shared sweeps (loops.ts) against float64 references computed here, element by element.
+import { allFinite, sign4, hash64 } from '../simd';
+import { normSq, dotNorms, dotNormsCopy, copy } from '../loops';
 
 let seed: u64 = 0x9e3779b97f4a7c15;
 /** xorshift64*: uniform in [-1, 1) */
@@ -112,7 +113,7 @@ describe('hash64', () => {
 });
 
 // the reduction results are module globals; read them through functions so the values are current
-import { sum0 as s0, sum1 as s1, sum2 as s2 } from '../simd';
+import { sum0 as s0, sum1 as s1, sum2 as s2 } from '../loops';
 function sum0(): f64 { return s0; }
 function sum1(): f64 { return s1; }
 function sum2(): f64 { return s2; }

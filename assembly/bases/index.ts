@@ -3,7 +3,7 @@
 // fused update pass (returns false when the new parameters are not all finite).
 import { G, NPAD } from '../layout';
 import { BASE_sgd, BASE_momentum, BASE_adam, BASE_adamw, BASE_sign, BASE_normalized, BASE_none } from '../generated/ids';
-import { normSq } from '../simd';
+import { normSq } from '../loops';
 import { sgdUpdate } from './sgd';
 import { momentumUpdate } from './momentum';
 import { adamUpdate, adamwUpdate } from './adam';

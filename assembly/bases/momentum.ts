@@ -3,46 +3,54 @@
 // The same pass serves `sign` (d → sign(d)) and `normalized` (lr → lr/‖d‖): see those files.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { finiteAfter, sign4, sum4, ROLLED } from '../simd';
+import { finiteAfter, sign4, ROLLED } from '../simd';
+import { pass, splat, none } from '../loops';
 
 // @ts-ignore: decorator
-@inline function one(p: usize, g: usize, b: usize, vc: v128, vwd: v128, vmu: v128, vlr: v128, nesterov: bool, signed: bool): v128 {
-  const x = v128.load(p);
-  const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, x));
-  const bn = f32x4.add(f32x4.mul(vmu, v128.load(b)), ge);
-  v128.store(b, bn);
-  let d = nesterov ? f32x4.add(ge, f32x4.mul(vmu, bn)) : bn;
-  if (signed) d = sign4(d);
-  const y = f32x4.sub(x, f32x4.mul(vlr, d));
-  v128.store(p, y);
-  return y;
+@inline const NESTEROV = 1;
+// @ts-ignore: decorator
+@inline const SIGNED = 2;
+
+/** a: p, b: g, c: the buffer; k0: c, k1: wd, k2: mu, k3: lr; mode: NESTEROV | SIGNED. */
+@final class Buffered {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const x = v128.load(a);
+    const ge = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x));
+    const bn = f32x4.add(f32x4.mul(k2, v128.load(c)), ge);
+    v128.store(c, bn);
+    let dir = mode & NESTEROV ? f32x4.add(ge, f32x4.mul(k2, bn)) : bn;
+    if (mode & SIGNED) dir = sign4(dir);
+    const y = f32x4.sub(x, f32x4.mul(k3, dir));
+    v128.store(a, y);
+    return y;
+  }
 }
 
 // @ts-ignore: decorator
-@inline function run(lr: f64, c: f64, nesterov: bool, signed: bool): bool {
-  const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>hyper(HP_weightDecay));
-  const vmu = f32x4.splat(<f32>hyper(HP_momentum)), vlr = f32x4.splat(<f32>lr);
-  let ok = f32x4.splat(0), p = P, g = G, b = slot(0);
-  const end = P + (<usize>NPAD << 2);
-  while (p < end) {
-    const y0 = one(p, g, b, vc, vwd, vmu, vlr, nesterov, signed);
-    if (ROLLED) { ok = f32x4.add(ok, y0); p += 16; g += 16; b += 16; continue; }
-    const y1 = one(p + 16, g + 16, b + 16, vc, vwd, vmu, vlr, nesterov, signed);
-    const y2 = one(p + 32, g + 32, b + 32, vc, vwd, vmu, vlr, nesterov, signed);
-    const y3 = one(p + 48, g + 48, b + 48, vc, vwd, vmu, vlr, nesterov, signed);
-    ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-    p += 64; g += 64; b += 64;
-  }
+@inline function run(lr: f64, c: f64, mode: i32): bool {
+  const z = none();
+  const ok = pass<Buffered>(NPAD, P, G, slot(0), P, P, splat(c), splat(hyper(HP_weightDecay)), splat(hyper(HP_momentum)), splat(lr), z, z, z, z, mode);
   return finiteAfter(ok, P, NPAD);
 }
 
 /** The momentum-buffer update with step size `lr`, optionally taking sign(d). */
 // @ts-ignore: decorator
 @noinline export function bufferedUpdate(lr: f64, c: f64, signed: bool): bool {
-  const nes = hyper(HP_nesterov) != 0;
-  if (ROLLED) return run(lr, c, nes, signed); // the size build: one loop, the variant chosen per vector
-  if (signed) return nes ? run(lr, c, true, true) : run(lr, c, false, true);
-  return nes ? run(lr, c, true, false) : run(lr, c, false, false);
+  const mode = (hyper(HP_nesterov) != 0 ? NESTEROV : 0) | (signed ? SIGNED : 0);
+  if (ROLLED) return run(lr, c, mode); // the size build: one loop, the variant chosen per vector
+  switch (mode) {
+    case 0: return run(lr, c, 0);
+    case NESTEROV: return run(lr, c, NESTEROV);
+    case SIGNED: return run(lr, c, SIGNED);
+  }
+  return run(lr, c, NESTEROV | SIGNED);
 }
 
 export function momentumUpdate(lr: f64, c: f64): bool {

@@ -7,10 +7,27 @@
 // depends on ‖g‖), and ‖d‖² = α²·gg + 2α·ug + uu. A zero direction takes no step.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { normSq, normSq64 } from '../simd';
+import { normSq64 } from '../simd';
+import { normSq, pass, splat, none, sum0, sum1, sum2 } from '../loops';
 import { bufferedUpdate } from './momentum';
 
 let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
+
+/** a: g, b: the buffer, c: p; k0: β, k1: γ. Sums g·g, u·g, u·u with u = β·b + γ·p. */
+@final class Directions {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 3; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const x = v128.load(a);
+    const u = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(c)));
+    return s == 0 ? f32x4.mul(x, x) : s == 1 ? f32x4.mul(u, x) : f32x4.mul(u, u);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+}
 
 /** The reduction pass: returns ‖g‖² and keeps the sums the update needs. */
 // @ts-ignore: decorator
@@ -19,32 +36,9 @@ let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
   const beta = nes ? mu * mu : mu, gamma = nes ? (1 + mu) * wd : wd;
   ug = 0; uu = 0;
   if (beta == 0 && gamma == 0) { gg = normSq(G, NPAD); return gg; }
-  const vb = f32x4.splat(<f32>beta), vg = f32x4.splat(<f32>gamma);
-  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ugL = f64x2.splat(0), ugH = f64x2.splat(0);
-  let uuL = f64x2.splat(0), uuH = f64x2.splat(0);
-  let p = P, g = G, b = slot(0);
-  const end = P + (<usize>NPAD << 2);
-  while (p < end) {
-    const k = end - p >= 512 ? 32 : 16; // 128-float blocks (32 products per lane), then 64
-    let sgg = f32x4.splat(0), sug = f32x4.splat(0), suu = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const x = v128.load(g);
-      const u = f32x4.add(f32x4.mul(vb, v128.load(b)), f32x4.mul(vg, v128.load(p)));
-      sgg = f32x4.add(sgg, f32x4.mul(x, x));
-      sug = f32x4.add(sug, f32x4.mul(u, x));
-      suu = f32x4.add(suu, f32x4.mul(u, u));
-      p += 16; g += 16; b += 16;
-    }
-    ggL = f64x2.add(ggL, f64x2.promote_low_f32x4(sgg));
-    ggH = f64x2.add(ggH, f64x2.promote_low_f32x4(v128.shuffle<f32>(sgg, sgg, 2, 3, 0, 0)));
-    ugL = f64x2.add(ugL, f64x2.promote_low_f32x4(sug));
-    ugH = f64x2.add(ugH, f64x2.promote_low_f32x4(v128.shuffle<f32>(sug, sug, 2, 3, 0, 0)));
-    uuL = f64x2.add(uuL, f64x2.promote_low_f32x4(suu));
-    uuH = f64x2.add(uuH, f64x2.promote_low_f32x4(v128.shuffle<f32>(suu, suu, 2, 3, 0, 0)));
-  }
-  gg = (f64x2.extract_lane(ggL, 0) + f64x2.extract_lane(ggL, 1)) + (f64x2.extract_lane(ggH, 0) + f64x2.extract_lane(ggH, 1));
-  ug = (f64x2.extract_lane(ugL, 0) + f64x2.extract_lane(ugL, 1)) + (f64x2.extract_lane(ugH, 0) + f64x2.extract_lane(ugH, 1));
-  uu = (f64x2.extract_lane(uuL, 0) + f64x2.extract_lane(uuL, 1)) + (f64x2.extract_lane(uuH, 0) + f64x2.extract_lane(uuH, 1));
+  const z = none();
+  pass<Directions>(NPAD, G, slot(0), P, P, P, splat(beta), splat(gamma), z, z, z, z, z, z, 0);
+  gg = sum0; ug = sum1; uu = sum2;
   return gg;
 }
 

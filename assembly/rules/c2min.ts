@@ -14,7 +14,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
-import { dotNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
+import { sum4, finiteAfter, ROLLED } from '../simd';
+import { dotNorms, normSq, sum0, sum1 } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 

@@ -12,7 +12,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, HP_clara_c, HP_clara_damping, HP_clara_unitStep, HP_clara_etaMin, HP_clara_etaMax, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr } from '../generated/ids';
-import { normSq, sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
+import { sum4, widenLo, widenHi, hsum, ROLLED } from '../simd';
+import { normSq } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi, exp, bound } from '../math';
 

@@ -12,7 +12,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_step } from '../ids';
 import { BASE_adam, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_csa_eta, T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm } from '../generated/ids';
-import { dotNorms, sum0, sum1, sum2, finiteAfter, ROLLED } from '../simd';
+import { finiteAfter, ROLLED } from '../simd';
+import { dotNorms, sum0, sum1, sum2 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { powi, exp, bound } from '../math';

@@ -18,7 +18,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, BASE_adamw, BASE_momentum, HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection, S_dadapt_D, S_dadapt_R, S_dadapt_G0, T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm } from '../generated/ids';
-import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { normSq, copy } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 

@@ -12,7 +12,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
 import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance } from '../generated/ids';
-import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { copy } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots

@@ -16,7 +16,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr } from '../ids';
 import { BASE_normalized, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, C_gala_alignment_same_batch, HP_gala_centred, S_gala_A, S_gala_Q, S_gala_eta, S_gala_started, T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q } from '../generated/ids';
-import { copy, widenLo, widenHi, hsum, ROLLED } from '../simd';
+import { widenLo, widenHi, hsum, ROLLED } from '../simd';
+import { copy } from '../loops';
 import { baseSlots, baseReduce, baseUpdate, keepsSquares } from '../bases/index';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 

@@ -14,7 +14,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
 import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
-import { copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { copy } from '../loops';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 

@@ -8,7 +8,8 @@
 import { P as X, G, N, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
 import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
-import { diffNorms, normSq, sum0, sum1, sum4, finiteAfter, ROLLED } from '../simd';
+import { sum4, finiteAfter, ROLLED } from '../simd';
+import { diffNorms, normSq, sum0, sum1 } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 import { powf } from '../math';

@@ -14,7 +14,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adamw, HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R, T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm } from '../generated/ids';
-import { normSq, copy, finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
+import { normSq, copy } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 

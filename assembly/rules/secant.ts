@@ -12,7 +12,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, scratch, setGrads } from '../layout';
 import { HP_lr, BATCH_fresh, BATCH_repeat } from '../ids';
 import { HP_secant_formula, HP_secant_evaluations, HP_secant_probe, C_secant_probe_sign, C_secant_formula_damped, C_secant_formula_ridge, C_secant_formula_bb1, C_secant_formula_bb2, HP_secant_probeScale, S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback } from '../generated/ids';
-import { copy, sign4, widenLo, widenHi, hsum } from '../simd';
+import { sign4, widenLo, widenHi, hsum } from '../simd';
+import { copy } from '../loops';
 import { baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 

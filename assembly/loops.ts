@@ -1,0 +1,205 @@
+// The loop shapes, each written once: every base and rule sweeps its vectors with `pass`.
+//
+// pass<T>(n, a, b, c, d, e, k0, ..., k7, mode) sweeps n floats (a multiple of PAD) of up to
+// five vectors whose byte cursors a..e advance together, one f32x4 (16 bytes) at a time. T is
+// an operation: a @final class with these three @inline methods (each operation writes all
+// three: a method inherited from a shared base would be virtual and not inline), called on a
+// null instance (never allocated), so everything inlines into one loop per use:
+//   op.sums(): i32           how many sums the pass accumulates (0..4)
+//   op.term(s, a..e, k0..k7, mode): v128
+//                            the f32x4 of products sum s adds at these cursors (read before
+//                            update writes)
+//   op.update(a..e, k0..k7, mode): v128
+//                            the elementwise work (loads, stores) at these cursors; returns
+//                            the vector whose finiteness the pass reports (zero when none)
+// k0..k7 are the operation's f32x4 constants (splats) and mode a compile-time choice of
+// variant; both reach the methods as arguments, so they stay in locals.
+//
+// Results: the sums in sum0..sum3 (f64), and the finiteness accumulator as the return value
+// (finiteAfter gives the exact verdict).
+//
+// The sums' order is fixed: each sum has two f32x4 accumulators taking alternate vectors of a
+// block of at most 64 vectors (256 floats: at most 32 products per lane in f32), the block's
+// sum (their sum) widens into two f64x2 accumulators, and hsum adds those. The same bits in
+// every runtime and in both builds.
+//
+// The speed/size choice is made here and nowhere else (ROLLED): the speed build unrolls four
+// vectors per iteration in passes without sums and two (one per accumulator) in passes with
+// sums; the size build takes one vector at a time, its two accumulators trading places after
+// each, which adds the same products in the same order.
+import { ROLLED, PAD, widenLo, widenHi, hsum, sum4 } from './simd';
+
+// Results of the last pass's sums (read right after it).
+export let sum0: f64 = 0;
+export let sum1: f64 = 0;
+export let sum2: f64 = 0;
+export let sum3: f64 = 0;
+
+/** Vectors per reduction block. */
+// @ts-ignore: decorator
+@inline const BLOCK: usize = 64;
+
+// @ts-ignore: decorator
+@inline export function pass<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+  const op = changetype<T>(0);
+  const S = op.sums();
+  const end = a + (<usize>n << 2);
+  let ok = f32x4.splat(0);
+  if (S == 0) {
+    while (a < end) {
+      const y0 = op.update(a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      if (ROLLED) { ok = f32x4.add(ok, y0); a += 16; b += 16; c += 16; d += 16; e += 16; continue; }
+      const y1 = op.update(a + 16, b + 16, c + 16, d + 16, e + 16, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y2 = op.update(a + 32, b + 32, c + 32, d + 32, e + 32, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y3 = op.update(a + 48, b + 48, c + 48, d + 48, e + 48, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
+      a += 64; b += 64; c += 64; d += 64; e += 64;
+    }
+    return ok;
+  }
+  let L0 = f64x2.splat(0), H0 = f64x2.splat(0), L1 = f64x2.splat(0), H1 = f64x2.splat(0);
+  let L2 = f64x2.splat(0), H2 = f64x2.splat(0), L3 = f64x2.splat(0), H3 = f64x2.splat(0);
+  while (a < end) {
+    // a block: 64 vectors, or what is left (a multiple of PAD / 4 = 16 vectors, so even)
+    const stop = end - a >= 64 << 4 ? a + (64 << 4) : end;
+    let p0 = f32x4.splat(0), q0 = f32x4.splat(0), p1 = f32x4.splat(0), q1 = f32x4.splat(0);
+    let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0), q3 = f32x4.splat(0);
+    while (a < stop) {
+      // p_s takes the even vectors, q_s the odd ones: the speed build takes both in one
+      // iteration, the size build one at a time, the two accumulators trading places after each
+      const t0 = f32x4.add(p0, op.term(0, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      const t1 = S > 1 ? f32x4.add(p1, op.term(1, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p1;
+      const t2 = S > 2 ? f32x4.add(p2, op.term(2, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p2;
+      const t3 = S > 3 ? f32x4.add(p3, op.term(3, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p3;
+      ok = f32x4.add(ok, op.update(a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      a += 16; b += 16; c += 16; d += 16; e += 16;
+      if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; p3 = q3; q3 = t3; continue; }
+      p0 = t0; p1 = t1; p2 = t2; p3 = t3;
+      q0 = f32x4.add(q0, op.term(0, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 1) q1 = f32x4.add(q1, op.term(1, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 2) q2 = f32x4.add(q2, op.term(2, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 3) q3 = f32x4.add(q3, op.term(3, a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      ok = f32x4.add(ok, op.update(a, b, c, d, e, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      a += 16; b += 16; c += 16; d += 16; e += 16;
+    }
+    const s0 = f32x4.add(p0, q0);
+    L0 = widenLo(L0, s0); H0 = widenHi(H0, s0);
+    if (S > 1) { const s1 = f32x4.add(p1, q1); L1 = widenLo(L1, s1); H1 = widenHi(H1, s1); }
+    if (S > 2) { const s2 = f32x4.add(p2, q2); L2 = widenLo(L2, s2); H2 = widenHi(H2, s2); }
+    if (S > 3) { const s3 = f32x4.add(p3, q3); L3 = widenLo(L3, s3); H3 = widenHi(H3, s3); }
+  }
+  sum0 = hsum(L0, H0);
+  if (S > 1) sum1 = hsum(L1, H1);
+  if (S > 2) sum2 = hsum(L2, H2);
+  if (S > 3) sum3 = hsum(L3, H3);
+  return ok;
+}
+
+/** A zero f32x4, for the constants an operation does not use. */
+// @ts-ignore: decorator
+@inline export function none(): v128 { return f32x4.splat(0); }
+
+/** An f32x4 of x rounded to float32. */
+// @ts-ignore: decorator
+@inline export function splat(x: f64): v128 { return f32x4.splat(<f32>x); }
+
+// The sweeps several rules share.
+
+/** sum0 = a·a. */
+@final class NormSq {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const x = v128.load(a);
+    return f32x4.mul(x, x);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+}
+
+/** sum0 = a·a. Returns sum0. */
+export function normSq(a: usize, n: u32): f64 {
+  const z = none();
+  pass<NormSq>(n, a, a, a, a, a, z, z, z, z, z, z, z, z, 0);
+  return sum0;
+}
+
+// @ts-ignore: decorator
+@inline const DOT = 0;
+// @ts-ignore: decorator
+@inline const DIFF = 1;   // b − a first: exact in f32 when b ≈ a, so nothing cancels in the sums
+// @ts-ignore: decorator
+@inline const COPY = 2;   // and copy a into c
+
+/** sum0 = a·a, sum1 = a·b (DIFF: b·(b − a)), sum2 = b·b (DIFF: ‖b − a‖²); COPY also copies a to c. */
+@final class Dots {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 3; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const x = v128.load(a), y = v128.load(b);
+    const w = mode == DIFF ? f32x4.sub(y, x) : y;
+    return s == 0 ? f32x4.mul(x, x) : s == 1 ? f32x4.mul(mode == DIFF ? y : x, w) : f32x4.mul(w, w);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    if (mode == COPY) v128.store(c, v128.load(a));
+    return f32x4.splat(0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dots(a: usize, b: usize, dst: usize, n: u32, mode: i32): void {
+  const z = none();
+  pass<Dots>(n, a, b, dst, a, a, z, z, z, z, z, z, z, z, mode);
+}
+// the size build's one loop for the three forms, the form chosen per vector
+// @ts-ignore: decorator
+@noinline function anyDots(a: usize, b: usize, dst: usize, n: u32, mode: i32): void { dots(a, b, dst, n, mode); }
+
+/** sum0 = a·a, sum1 = a·b, sum2 = b·b, in one pass. */
+export function dotNorms(a: usize, b: usize, n: u32): void {
+  if (ROLLED) anyDots(a, b, a, n, DOT); else dots(a, b, a, n, DOT);
+}
+
+/**
+ * sum0 = a·a, sum1 = b·(b − a), sum2 = ‖b − a‖², in one pass. For difference quotients
+ * (1 − a·b/b·b, ‖g − h‖) where a ≈ b: forming a·b first would cancel in f32.
+ */
+export function diffNorms(a: usize, b: usize, n: u32): void {
+  if (ROLLED) anyDots(a, b, a, n, DIFF); else dots(a, b, a, n, DIFF);
+}
+
+/** As dotNorms, and copies a into dst in the same pass (e.g. keeping g as next step's g_prev). */
+export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
+  if (ROLLED) anyDots(a, b, dst, n, COPY); else dots(a, b, dst, n, COPY);
+}
+
+/** dst ← src. */
+@final class Copy {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    v128.store(b, v128.load(a));
+    return f32x4.splat(0);
+  }
+}
+
+/** Copies n floats (a multiple of PAD) from src to dst. */
+export function copy(dst: usize, src: usize, n: u32): void {
+  const z = none();
+  pass<Copy>(n, src, dst, src, src, src, z, z, z, z, z, z, z, z, 0);
+}
+
+export { PAD };
