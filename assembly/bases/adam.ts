@@ -19,6 +19,30 @@ import { pass, splat, none } from '../loops';
 import { wideGrad } from '../step';
 import { powi } from '../math';
 
+// Adam's pieces, in one rounding form, for every rule that fuses its own Adam update.
+/** m ← β1·m + k1·ge (k1 = (1 − β1), times c when the clip scale folds in). */
+// @ts-ignore: decorator
+@inline export function nextM(m: v128, ge: v128, b1: v128, k1: v128): v128 { return f32x4.add(f32x4.mul(b1, m), f32x4.mul(k1, ge)); }
+/** v ← β2·v + k2·ge² (k2 = (1 − β2), times c² when the clip scale folds in). */
+// @ts-ignore: decorator
+@inline export function nextV(v: v128, ge: v128, b2: v128, k2: v128): v128 { return f32x4.add(f32x4.mul(b2, v), f32x4.mul(k2, f32x4.mul(ge, ge))); }
+/**
+ * The step along m/(√v + e): k·m/(√v + e). With k = √bc2/bc1 and e = eps·√bc2 it is the
+ * bias-corrected direction m̂/(√v̂ + eps) (Kingma & Ba's Section 2 form, one multiply fewer);
+ * with k = lr·√bc2/bc1, Adam's step.
+ */
+// @ts-ignore: decorator
+@inline export function direction(m: v128, v: v128, k: v128, e: v128): v128 { return f32x4.mul(k, f32x4.div(m, f32x4.add(f32x4.sqrt(v), e))); }
+
+/** The f64 constants of those pieces at step t (bias corrections), for lr: [k, e] of direction(). */
+export let dirK: f64 = 0, dirE: f64 = 0;
+// @ts-ignore: decorator
+@inline export function directionAt(t: f64, lr: f64): void {
+  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2);
+  const bc1 = 1 - powi(b1, t), sbc2 = Math.sqrt(1 - powi(b2, t));
+  dirK = lr * sbc2 / bc1; dirE = hyper(HP_eps) * sbc2;
+}
+
 // @ts-ignore: decorator
 @inline const PLAIN = 0;
 // @ts-ignore: decorator
@@ -36,25 +60,18 @@ import { powi } from '../math';
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize,
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize,
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
     const x = v128.load(a);
     let gr = v128.load(b);
     if (mode & WIDE) gr = f32x4.mul(k7, gr);
-    let mn: v128, vn: v128;
-    if ((mode & 3) == L2) {
-      const ge = f32x4.add(gr, f32x4.mul(k0, x)); // k2, k4 carry c here; k0 is wd/c
-      mn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, ge));
-      vn = f32x4.add(f32x4.mul(k3, v128.load(d)), f32x4.mul(k4, f32x4.mul(ge, ge)));
-    } else {
-      mn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, gr));
-      vn = f32x4.add(f32x4.mul(k3, v128.load(d)), f32x4.mul(k4, f32x4.mul(gr, gr)));
-    }
+    const ge = (mode & 3) == L2 ? f32x4.add(gr, f32x4.mul(k0, x)) : gr; // L2: k2, k4 carry c; k0 is wd/c
+    const mn = nextM(v128.load(c), ge, k1, k2), vn = nextV(v128.load(d), ge, k3, k4);
     v128.store(c, mn); v128.store(d, vn);
-    const u = f32x4.mul(k6, f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), k5)));
+    const u = direction(mn, vn, k6, k5);
     // adamw: p − (u + lr·wd·p), k0 being lr·wd here
     const y = f32x4.sub(x, (mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(k0, x)) : u);
     v128.store(a, y);
@@ -65,13 +82,12 @@ import { powi } from '../math';
 // @ts-ignore: decorator
 @inline function run(lr: f64, c: f64, mode: i32): bool {
   const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), wd = hyper(HP_weightDecay);
-  const t = state(S_step); // already counts this step
-  const bc1 = 1 - powi(b1, t), sbc2 = Math.sqrt(1 - powi(b2, t));
+  directionAt(state(S_step), lr); // (the step already counts this one)
   // with L2, ge = c·g + wd·p = c·(g + (wd/c)·p): c moves into k1 = (1−β1)·c and k2 = (1−β2)·c²
   const k = mode & WIDE ? 1.0 : c;
-  const ok = pass<Adam>(NPAD, P, G, slot(0), slot(1), P,
+  const ok = pass<Adam>(NPAD, P, G, slot(0), slot(1), P, P,
     splat((mode & 3) == DECOUPLED ? lr * wd : wd / k), splat(b1), splat((1 - b1) * k), splat(b2), splat((1 - b2) * k * k),
-    splat(hyper(HP_eps) * sbc2), splat(lr * sbc2 / bc1), splat(c), mode);
+    splat(dirE), splat(dirK), splat(c), mode);
   return finiteAfter(ok, P, NPAD);
 }
 

@@ -12,35 +12,32 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_step } from '../ids';
 import { BASE_adam, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_csa_eta, T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm } from '../generated/ids';
-import { finiteAfter, ROLLED } from '../simd';
-import { dotNorms, sum0, sum1, sum2 } from '../loops';
+import { finiteAfter } from '../simd';
+import { dotNorms, sum0, sum1, sum2, pass, splat, none } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { powi, exp, bound } from '../math';
 
-// p ← (1−c)p + (c/‖g‖)·g; sgd also x ← x − η·g
 // @ts-ignore: decorator
-@inline function elem(x: usize, g: usize, p: usize, vc1: v128, vcr: v128, veta: v128, sgd: bool): v128 {
-  const gv = v128.load(g);
-  v128.store(p, f32x4.add(f32x4.mul(vc1, v128.load(p)), f32x4.mul(vcr, gv)));
-  if (!sgd) return f32x4.splat(0);
-  const y = f32x4.sub(v128.load(x), f32x4.mul(veta, gv));
-  v128.store(x, y);
-  return y;
-}
+@inline const SGD = 1;
 
-// @ts-ignore: decorator
-@inline function pass(path: usize, vc1: v128, vcr: v128, veta: v128, sgd: bool): bool {
-  const end = X + (<usize>NPAD << 2);
-  let ok = f32x4.splat(0), x = X, g = G, p = path;
-  while (x < end) {
-    const y0 = elem(x, g, p, vc1, vcr, veta, sgd);
-    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; p += 16; continue; }
-    const y1 = elem(x + 16, g + 16, p + 16, vc1, vcr, veta, sgd);
-    ok = f32x4.add(ok, f32x4.add(y0, y1));
-    x += 32; g += 32; p += 32;
+/** a: x, b: g, c: the path; k0: 1−c, k1: c/‖g‖, k2: η. p ← (1−c)p + (c/‖g‖)·g; SGD also x ← x − η·g. */
+@final class Path {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const gv = v128.load(b);
+    v128.store(c, f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, gv)));
+    if (mode != SGD) return f32x4.splat(0);
+    const y = f32x4.sub(v128.load(a), f32x4.mul(k2, gv));
+    v128.store(a, y);
+    return y;
   }
-  return finiteAfter(ok, X, NPAD);
 }
 
 export function csaStep(base: i32, loss: f64): i32 {
@@ -57,13 +54,13 @@ export function csaStep(base: i32, loss: f64): i32 {
   const t = state(S_step) + 1, mu = c / (2 - c), mut = mu * (1 - powi(1 - c, 2 * t));
   const prev = state(S_step) == 0 ? hyper(HP_lr) : state(S_csa_eta);
   const eta = bound(prev * exp((damping / mu) * (sp - mut)), hyper(HP_csa_etaMin), hyper(HP_csa_etaMax));
-  const vc1 = f32x4.splat(<f32>(1 - c)), vcr = f32x4.splat(<f32>(c * r)), veta = f32x4.splat(<f32>eta);
+  const vc1 = splat(1 - c), vcr = splat(c * r), veta = splat(eta), z = none();
   countStep();
   let finite: bool;
   if (adam) {
-    pass(path, vc1, vcr, veta, false);
+    pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, 0);
     finite = adamUpdate(eta, 1);
-  } else finite = pass(path, vc1, vcr, veta, true);
+  } else finite = finiteAfter(pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, SGD), X, NPAD);
   setState(S_csa_eta, eta);
   setStat(T_csa_pathNormSq, sp); setStat(T_csa_pathRatio, sp / mut); setStat(T_csa_reference, mut);
   setStat(T_csa_dirNorm, norm);

@@ -12,54 +12,63 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
 import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance } from '../generated/ids';
-import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { copy } from '../loops';
+import { finiteAfter } from '../simd';
+import { copy, pass, splat, none, sum0, sum1, sum2, sum3 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
 
 let sgg: f64 = 0, sgx: f64 = 0, sxx: f64 = 0, sdd: f64 = 0;
 
-function reduce(): void {
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, z = slot(X0);
-  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), gxL = f64x2.splat(0), gxH = f64x2.splat(0);
-  let xxL = f64x2.splat(0), xxH = f64x2.splat(0), ddL = f64x2.splat(0), ddH = f64x2.splat(0);
-  while (x < end) {
-    const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const xv = v128.load(x), gv = v128.load(g), dv = f32x4.sub(xv, v128.load(z));
-      s0 = f32x4.add(s0, f32x4.mul(gv, gv));
-      s1 = f32x4.add(s1, f32x4.mul(gv, xv));
-      s2 = f32x4.add(s2, f32x4.mul(xv, xv));
-      s3 = f32x4.add(s3, f32x4.mul(dv, dv));
-      x += 16; g += 16; z += 16;
-    }
-    ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0); gxL = widenLo(gxL, s1); gxH = widenHi(gxH, s1);
-    xxL = widenLo(xxL, s2); xxH = widenHi(xxH, s2); ddL = widenLo(ddL, s3); ddH = widenHi(ddH, s3);
+/** a: x, b: g, c: x0. Sums g·g, g·x, x·x, ‖x − x0‖². */
+@final class Sums {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 4; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    const xv = v128.load(a), gv = v128.load(b);
+    if (s == 3) { const dv = f32x4.sub(xv, v128.load(c)); return f32x4.mul(dv, dv); }
+    return s == 0 ? f32x4.mul(gv, gv) : s == 1 ? f32x4.mul(gv, xv) : f32x4.mul(xv, xv);
   }
-  sgg = hsum(ggL, ggH); sgx = hsum(gxL, gxH); sxx = hsum(xxL, xxH); sdd = hsum(ddL, ddH);
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
-/** x ← x − η·(c·g + λx); with `avg`, x̄ ← (1 − w)·x̄ + w·x_new. */
+function reduce(): void {
+  const z = none();
+  pass<Sums>(NPAD, X, G, slot(X0), X, X, X, z, z, z, z, z, z, z, z, 0);
+  sgg = sum0; sgx = sum1; sxx = sum2; sdd = sum3;
+}
+
 // @ts-ignore: decorator
-@inline function update(eta: f64, c: f64, wd: f64, w: f64, avg: bool): bool {
-  const vk = f32x4.splat(<f32>(eta * c)), vel = f32x4.splat(<f32>(eta * wd));
-  const vw = f32x4.splat(<f32>w), v1w = f32x4.splat(<f32>(1 - w));
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, a = slot(XBAR), ok = f32x4.splat(0);
-  while (x < end) {
+@inline const AVG = 1;
+
+/** a: x, b: g, c: x̄; k0: η·c, k1: η·λ, k2: w, k3: 1 − w. x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new. */
+@final class Update {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
-    const xv = v128.load(x);
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vk, v128.load(g)), f32x4.mul(vel, xv)));
-    v128.store(x, y);
-    if (avg) v128.store(a, f32x4.add(f32x4.mul(v1w, v128.load(a)), f32x4.mul(vw, y)));
-    ok = f32x4.add(ok, y);
-    x += 16; g += 16; a += 16;
+    const xv = v128.load(a);
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)));
+    v128.store(a, y);
+    if (mode == AVG) v128.store(c, f32x4.add(f32x4.mul(k3, v128.load(c)), f32x4.mul(k2, y)));
+    return y;
   }
-  return finiteAfter(ok, X, NPAD);
+}
+
+// @ts-ignore: decorator
+@inline function update(eta: f64, c: f64, wd: f64, w: f64, mode: i32): bool {
+  const z = none();
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(XBAR), X, X, X, splat(eta * c), splat(eta * wd), splat(w), splat(1 - w), z, z, z, z, mode), X, NPAD);
 }
 
 export function dogStep(base: i32, loss: f64): i32 {
@@ -81,7 +90,7 @@ export function dogStep(base: i32, loss: f64): i32 {
   const eta = hyper(HP_lr) * rbar / Math.sqrt(Gs);
   countStep();
   const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma);
-  const finite = hyper(HP_dog_average) != 0 ? update(eta, c, wd, w, true) : update(eta, c, wd, w, false);
+  const finite = hyper(HP_dog_average) != 0 ? update(eta, c, wd, w, AVG) : update(eta, c, wd, w, 0);
   setState(S_dog_rbar, rbar); setState(S_dog_G, Gs);
   setStat(T_dog_rbar, rbar); setStat(T_dog_gSum, Gs); setStat(T_dog_distance, k == 0 ? 0 : Math.sqrt(sdd));
   return finish(eta, finite);
