@@ -8,6 +8,16 @@ import v020 from './golden/0.2.0.json';
 
 const RELEASES = [v020];
 
+/**
+ * Configurations whose rounding a later release changed on purpose, by the release whose
+ * checkpoints they are: those restore and re-save bit for bit, and continue (finite, as a
+ * trajectory of this build), but not to the hash the older build reached. Each entry says why.
+ */
+const REROUNDED: Record<string, string[]> = {
+  // 0.3.0: Adam's direction in the base's one rounding form (bases/adam.ts), sums by one driver (loops.ts)
+  '0.2.0': ['{rule:clara,base:adam,unitStep:true}'],
+};
+
 const g = suite('golden checkpoints');
 
 for (const release of RELEASES) {
@@ -18,7 +28,8 @@ for (const release of RELEASES) {
       const opt = ss.restore(bytes);
       assert.equal(opt.save(), bytes, `${label(c.config)}: re-saved bit for bit`);
       await goldenDrive(ss, opt, release.steps);
-      assert.is(opt.paramsHash(), c.continued, `${label(c.config)}: continued`);
+      if (REROUNDED[release.version]?.includes(label(c.config))) assert.ok(opt.params.every(Number.isFinite), `${label(c.config)}: continued`);
+      else assert.is(opt.paramsHash(), c.continued, `${label(c.config)}: continued`);
     }
   });
 }
