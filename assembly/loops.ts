@@ -15,8 +15,11 @@
 // k0..k7 are the operation's f32x4 constants (splats) and mode a compile-time choice of
 // variant; both reach the methods as arguments, so they stay in locals.
 //
-// Results: the sums in sum0..sum3 (f64), and the finiteness accumulator as the return value
-// (finiteAfter gives the exact verdict).
+// Results: the sums in sum0..sum3 (f64), and, for a pass without sums, the finiteness
+// accumulator as the return value (finiteAfter gives the exact verdict). A pass with sums
+// ignores what update returns (a loop-carried accumulator would cost a dependent add per
+// vector): an operation that writes there folds y·0 into a sum, which is NaN exactly when y is
+// not finite.
 //
 // The sums' order is fixed: each sum has two f32x4 accumulators taking alternate vectors of a
 // block of at most 64 vectors (256 floats: at most 32 products per lane in f32), the block's
@@ -24,8 +27,8 @@
 // every runtime and in both builds.
 //
 // The speed/size choice is made here and nowhere else (ROLLED): the speed build unrolls four
-// vectors per iteration in passes without sums and two (one per accumulator) in passes with
-// sums; the size build takes one vector at a time, its two accumulators trading places after
+// vectors per iteration in passes without sums (two when the caller asks, U = Two) and two
+// (one per accumulator) in passes with sums; the size build takes one vector at a time, its two accumulators trading places after
 // each, which adds the same products in the same order.
 import { ROLLED, PAD, widenLo, widenHi, hsum, sum4 } from './simd';
 
@@ -35,53 +38,65 @@ export let sum1: f64 = 0;
 export let sum2: f64 = 0;
 export let sum3: f64 = 0;
 
-/** Vectors per reduction block. */
-// @ts-ignore: decorator
-@inline const BLOCK: usize = 64;
+/**
+ * How far the speed build unrolls a pass without sums (U): four vectors per iteration, or two
+ * where measured faster (an update that reads three vectors and writes two, such as a path
+ * and the parameters: ~30% faster at two on V8).
+ */
+@final class Four {
+  // @ts-ignore: decorator
+  @inline vectors(): i32 { return 4; }
+}
+@final class Two {
+  // @ts-ignore: decorator
+  @inline vectors(): i32 { return 2; }
+}
 
 // @ts-ignore: decorator
-@inline export function pass<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+@inline function sweep<T, U>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
   const op = changetype<T>(0);
   const S = op.sums();
-  const end = a + (<usize>n << 2);
+  const end: usize = <usize>n << 2;
+  let o: usize = 0; // one offset for every cursor: a cursor the operation does not read costs nothing
   let ok = f32x4.splat(0);
   if (S == 0) {
-    while (a < end) {
-      const y0 = op.update(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
-      if (ROLLED) { ok = f32x4.add(ok, y0); a += 16; b += 16; c += 16; d += 16; e += 16; f += 16; continue; }
-      const y1 = op.update(a + 16, b + 16, c + 16, d + 16, e + 16, f + 16, k0, k1, k2, k3, k4, k5, k6, k7, mode);
-      const y2 = op.update(a + 32, b + 32, c + 32, d + 32, e + 32, f + 32, k0, k1, k2, k3, k4, k5, k6, k7, mode);
-      const y3 = op.update(a + 48, b + 48, c + 48, d + 48, e + 48, f + 48, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+    while (o < end) {
+      const y0 = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      if (ROLLED) { ok = f32x4.add(ok, y0); o += 16; continue; }
+      const y1 = op.update(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
+      const y2 = op.update(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y3 = op.update(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, mode);
       ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-      a += 64; b += 64; c += 64; d += 64; e += 64; f += 64;
+      o += 64;
     }
     return ok;
   }
   let L0 = f64x2.splat(0), H0 = f64x2.splat(0), L1 = f64x2.splat(0), H1 = f64x2.splat(0);
   let L2 = f64x2.splat(0), H2 = f64x2.splat(0), L3 = f64x2.splat(0), H3 = f64x2.splat(0);
-  while (a < end) {
+  while (o < end) {
     // a block: 64 vectors, or what is left (a multiple of PAD / 4 = 16 vectors, so even)
-    const stop = end - a >= 64 << 4 ? a + (64 << 4) : end;
+    const stop = end - o >= 64 << 4 ? o + (64 << 4) : end;
     let p0 = f32x4.splat(0), q0 = f32x4.splat(0), p1 = f32x4.splat(0), q1 = f32x4.splat(0);
     let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0), q3 = f32x4.splat(0);
-    while (a < stop) {
+    while (o < stop) {
       // p_s takes the even vectors, q_s the odd ones: the speed build takes both in one
       // iteration, the size build one at a time, the two accumulators trading places after each
-      const t0 = f32x4.add(p0, op.term(0, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      const t1 = S > 1 ? f32x4.add(p1, op.term(1, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p1;
-      const t2 = S > 2 ? f32x4.add(p2, op.term(2, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p2;
-      const t3 = S > 3 ? f32x4.add(p3, op.term(3, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p3;
-      ok = f32x4.add(ok, op.update(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      a += 16; b += 16; c += 16; d += 16; e += 16; f += 16;
+      const t0 = f32x4.add(p0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      const t1 = S > 1 ? f32x4.add(p1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p1;
+      const t2 = S > 2 ? f32x4.add(p2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p2;
+      const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p3;
+      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      o += 16;
       if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; p3 = q3; q3 = t3; continue; }
       p0 = t0; p1 = t1; p2 = t2; p3 = t3;
-      q0 = f32x4.add(q0, op.term(0, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 1) q1 = f32x4.add(q1, op.term(1, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 2) q2 = f32x4.add(q2, op.term(2, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 3) q3 = f32x4.add(q3, op.term(3, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      ok = f32x4.add(ok, op.update(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      a += 16; b += 16; c += 16; d += 16; e += 16; f += 16;
+      q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      if (S > 3) q3 = f32x4.add(q3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      o += 16;
     }
     const s0 = f32x4.add(p0, q0);
     L0 = widenLo(L0, s0); H0 = widenHi(H0, s0);
@@ -94,6 +109,20 @@ export let sum3: f64 = 0;
   if (S > 2) sum2 = hsum(L2, H2);
   if (S > 3) sum3 = hsum(L3, H3);
   return ok;
+}
+
+/** A pass (see above), unrolled four vectors per iteration in the speed build. */
+// @ts-ignore: decorator
+@inline export function pass<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+  return sweep<T, Four>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+}
+
+/** A pass without sums unrolled two vectors per iteration (see Two). */
+// @ts-ignore: decorator
+@inline export function pass2<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+  return sweep<T, Two>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
 }
 
 /** A zero f32x4, for the constants an operation does not use. */

@@ -14,8 +14,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
-import { sum4, finiteAfter, ROLLED } from '../simd';
-import { dotNorms, normSq, sum0, sum1 } from '../loops';
+import { finiteAfter, ROLLED } from '../simd';
+import { dotNorms, normSq, sum0, sum1, pass, splat, none } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 
@@ -27,37 +27,59 @@ export function c2minWants(loss: f64): bool {
   return state(S_c2min_started) == 0 || below(loss, state(S_c2min_best), RETRACE_AT);
 }
 
-// x ← x − a·g; P ← g; m ← g  (first step)
 // @ts-ignore: decorator
-@inline function first(x: usize, g: usize, p: usize, m: usize, va: v128): v128 {
-  const gv = v128.load(g);
-  v128.store(p, gv); v128.store(m, gv);
-  const y = f32x4.sub(v128.load(x), f32x4.mul(va, gv));
-  v128.store(x, y);
-  return y;
+@inline const FIRST = 0;    // x ← x − k0·g; P ← g; m ← g
+// @ts-ignore: decorator
+@inline const ACCEPT = 1;   // m ← k0·m + k1·P; x ← x − k2·g − k3·m; P ← g
+// @ts-ignore: decorator
+@inline const RETRACE = 2;  // x ← x + k0·P + k1·m
+
+/** a: x, b: g, c: P, d: m. */
+@final class Update {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    if (mode == RETRACE) {
+      const y = f32x4.add(v128.load(a), f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, v128.load(d))));
+      v128.store(a, y);
+      return y;
+    }
+    const gv = v128.load(b);
+    let y: v128;
+    if (mode == FIRST) {
+      v128.store(d, gv);
+      y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
+    } else {
+      const mn = f32x4.add(f32x4.mul(k0, v128.load(d)), f32x4.mul(k1, v128.load(c)));
+      v128.store(d, mn);
+      y = f32x4.sub(v128.load(a), f32x4.add(f32x4.mul(k2, gv), f32x4.mul(k3, mn)));
+    }
+    v128.store(c, gv);
+    v128.store(a, y);
+    return y;
+  }
 }
 
-// m ← 0.8·m + 0.2·P; x ← x − α(1−β)·g − αβ·m; P ← g
+/** The rare sweeps (first step, retrace) in both builds, and the size build's one loop for all three. */
 // @ts-ignore: decorator
-@inline function accept(x: usize, g: usize, p: usize, m: usize, vd: v128, vw: v128, vag: v128, vam: v128): v128 {
-  const gv = v128.load(g);
-  const mn = f32x4.add(f32x4.mul(vd, v128.load(m)), f32x4.mul(vw, v128.load(p)));
-  v128.store(m, mn); v128.store(p, gv);
-  const y = f32x4.sub(v128.load(x), f32x4.add(f32x4.mul(vag, gv), f32x4.mul(vam, mn)));
-  v128.store(x, y);
-  return y;
+@noinline function anyUpdate(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
+  const z = none();
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, mode), X, NPAD);
 }
 
-// x ← x + (2/3)α·((1−β)·P + β·m)
-// @ts-ignore: decorator
-@inline function retrace(x: usize, p: usize, m: usize, vbp: v128, vbm: v128): v128 {
-  const y = f32x4.add(v128.load(x), f32x4.add(f32x4.mul(vbp, v128.load(p)), f32x4.mul(vbm, v128.load(m))));
-  v128.store(x, y);
-  return y;
+function update(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
+  if (ROLLED || mode != ACCEPT) return anyUpdate(mode, k0, k1, k2, k3);
+  const z = none();
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, ACCEPT), X, NPAD);
 }
 
 export function c2minStep(base: i32, loss: f64): i32 {
-  const p = slot(0), m = slot(1), end = X + (<usize>NPAD << 2);
+  const p = slot(0);
   // (nothing, stats included, is written before the finiteness checks: a refused step leaves
   // the checkpoint image as it was)
   if (state(S_c2min_started) == 0) {
@@ -66,12 +88,7 @@ export function c2minStep(base: i32, loss: f64): i32 {
     if (gg < 0) return refusal;
     clipScale(gg);
     const alpha = hyper(HP_lr), fixed = hyper(HP_c2min_beta);
-    const va = f32x4.splat(<f32>alpha);
-    let ok = f32x4.splat(0), x = X, g = G, pp = p, mm = m;
-    while (x < end) { // (once: not unrolled)
-      ok = f32x4.add(ok, first(x, g, pp, mm, va));
-      x += 16; g += 16; pp += 16; mm += 16;
-    }
+    const finite = update(FIRST, alpha, 0, 0, 0);
     setState(S_c2min_alpha, alpha); setState(S_c2min_q, gg);
     setState(S_c2min_best, loss); setState(S_c2min_F, loss); setState(S_c2min_N, 0);
     setState(S_c2min_f0, loss); setState(S_c2min_beta, fixed < 0 ? 0.75 : fixed);
@@ -79,26 +96,21 @@ export function c2minStep(base: i32, loss: f64): i32 {
     setStat(T_c2min_cos, 0); setStat(T_c2min_factor, 1); setStat(T_c2min_beta, state(S_c2min_beta));
     setStat(T_c2min_bestLoss, loss); setStat(T_c2min_retraced, 0);
     countStep();
-    return finish(alpha, finiteAfter(ok, X, NPAD));
+    return finish(alpha, finite);
   }
 
   const B = state(S_c2min_best), alpha = state(S_c2min_alpha), beta = state(S_c2min_beta);
   if (!below(loss, B, RETRACE_AT)) {
     // rejected: undo two thirds of the previous step; the gradient is not read
     const k = 2.0 / 3.0 * alpha;
-    const vbp = f32x4.splat(<f32>(k * (1 - beta))), vbm = f32x4.splat(<f32>(k * beta));
-    let ok = f32x4.splat(0), x = X, pp = p, mm = m;
-    while (x < end) { // (rare: not unrolled)
-      ok = f32x4.add(ok, retrace(x, pp, mm, vbp, vbm));
-      x += 16; pp += 16; mm += 16;
-    }
+    const finite = update(RETRACE, k * (1 - beta), k * beta, 0, 0);
     const next = alpha / 3;
     setState(S_c2min_alpha, next);
     setState(S_c2min_best, leak(loss, B));
     setState(S_retraces, state(S_retraces) + 1);
     setStat(T_c2min_retraced, 1); setStat(T_c2min_factor, 1.0 / 3.0); setStat(T_c2min_bestLoss, state(S_c2min_best));
     countStep();
-    return finish(next, finiteAfter(ok, X, NPAD));
+    return finish(next, finite);
   }
 
   dotNorms(G, p, NPAD);
@@ -121,21 +133,11 @@ export function c2minStep(base: i32, loss: f64): i32 {
     setState(S_c2min_F, F); setState(S_c2min_N, N);
     b = 0.85 - 0.8 * N;
   }
-  const vd = f32x4.splat(<f32>MOMENTUM), vw = f32x4.splat(<f32>(1 - MOMENTUM));
-  const vag = f32x4.splat(<f32>(a * (1 - b))), vam = f32x4.splat(<f32>(a * b));
-  let ok = f32x4.splat(0), x = X, g = G, pp = p, mm = m;
-  while (x < end) {
-    const y0 = accept(x, g, pp, mm, vd, vw, vag, vam);
-    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; pp += 16; mm += 16; continue; }
-    const y1 = accept(x + 16, g + 16, pp + 16, mm + 16, vd, vw, vag, vam);
-    const y2 = accept(x + 32, g + 32, pp + 32, mm + 32, vd, vw, vag, vam), y3 = accept(x + 48, g + 48, pp + 48, mm + 48, vd, vw, vag, vam);
-    ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-    x += 64; g += 64; pp += 64; mm += 64;
-  }
+  const finite = update(ACCEPT, MOMENTUM, 1 - MOMENTUM, a * (1 - b), a * b);
   setState(S_c2min_alpha, a); setState(S_c2min_beta, b); setState(S_c2min_q, sgg);
   setState(S_c2min_best, leak(loss, B));
   setStat(T_c2min_cos, c); setStat(T_c2min_factor, factor); setStat(T_c2min_beta, b);
   setStat(T_c2min_bestLoss, state(S_c2min_best)); setStat(T_c2min_retraced, 0);
   countStep();
-  return finish(a, finiteAfter(ok, X, NPAD));
+  return finish(a, finite);
 }

@@ -13,7 +13,6 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, HP_clara_c, HP_clara_damping, HP_clara_unitStep, HP_clara_etaMin, HP_clara_etaMax, S_clara_eta, T_clara_pathNormSq, T_clara_pathRatio, T_clara_reference, T_clara_dirNorm, T_clara_nextLr } from '../generated/ids';
-import { finiteAfter } from '../simd';
 import { normSq, pass, splat, none, sum0, sum1 } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
@@ -26,7 +25,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 }
 
 
-// sgd: u = r·g;  x ← x − η·(us ? u : g);  p ← (1−c)p + c·u; the sum is ‖p_new‖².
+// sgd: u = r·g;  x ← x − η·(us ? u : g);  p ← (1−c)p + c·u; the sum is ‖p_new‖² + x_new·0
+// (NaN exactly when a new parameter is not finite: the path itself cannot overflow).
 // a: x, b: g, c: p; k0: the step (η·r or η), k1: 1 − c, k2: c·r.
 @final class SgdPath {
   // @ts-ignore: decorator
@@ -34,8 +34,9 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
-    const pn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, v128.load(b)));
-    return f32x4.mul(pn, pn);
+    const gv = v128.load(b), y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
+    const pn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, gv));
+    return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -75,15 +76,16 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 }
 
 // adam pass 2: m, v written (the same arithmetic as pass 1), x ← x − step·a, p ← (1−c)p + c·r·a;
-// the sum is ‖p_new‖². Cursors as pass 1, and f: p; k5: the step, k6: 1 − c, k7: c·r.
+// the sum is ‖p_new‖² + x_new·0. Cursors as pass 1, and f: p; k5: the step, k6: 1 − c, k7: c·r.
 @final class AdamPath {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
-    const pn = f32x4.add(f32x4.mul(k6, v128.load(f)), f32x4.mul(k7, v128.load(e)));
-    return f32x4.mul(pn, pn);
+    const dv = v128.load(e), y = f32x4.sub(v128.load(a), f32x4.mul(k5, dv));
+    const pn = f32x4.add(f32x4.mul(k6, v128.load(f)), f32x4.mul(k7, dv));
+    return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -105,7 +107,7 @@ export function claraStep(base: i32, loss: f64): i32 {
   const eta = state(S_step) == 0 ? hyper(HP_lr) : state(S_clara_eta);
   const adam = base == BASE_adam, b1 = hyper(HP_beta1);
   const path = slot(adam ? 2 : 0), z = none();
-  let dnorm: f64, ok: v128;
+  let dnorm: f64;
   if (!adam) {
     const gg = gradNormSq(normSq(G, NPAD), false);
     if (gg < 0) return refusal;
@@ -113,7 +115,7 @@ export function claraStep(base: i32, loss: f64): i32 {
     dnorm = Math.sqrt(gg);
     const r = 1 / Math.max(dnorm, 1e-12);
     countStep();
-    ok = pass<SgdPath>(NPAD, X, G, path, X, X, X, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), z, z, z, z, z, 0);
+    pass<SgdPath>(NPAD, X, G, path, X, X, X, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), z, z, z, z, z, 0);
   } else {
     const b2 = hyper(HP_beta2);
     directionAt(state(S_step) + 1, 1);
@@ -127,11 +129,11 @@ export function claraStep(base: i32, loss: f64): i32 {
     dnorm = Math.sqrt(aa2);
     const r = 1 / Math.max(dnorm, 1e-12);
     countStep();
-    ok = pass<AdamPath>(NPAD, X, G, m, v, a, path, wd, vb1, v1b1, vb2, v1b2, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), 0);
+    pass<AdamPath>(NPAD, X, G, m, v, a, path, wd, vb1, v1b1, vb2, v1b2, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), 0);
   }
   const sp = sum0, mu = reference(c, b1, adam);
   // p averages unit vectors and cannot overflow: a non-finite sum means a non-finite parameter
-  if (!isFinite(sp) || !finiteAfter(ok, X, NPAD)) return finish(eta, false);
+  if (!isFinite(sp)) return finish(eta, false);
   const ratio = sp / mu;
   const next = bound(eta * exp(damping * (ratio - 1)), hyper(HP_clara_etaMin), hyper(HP_clara_etaMax));
   setState(S_clara_eta, next);

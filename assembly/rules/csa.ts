@@ -13,7 +13,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_lr, S_step } from '../ids';
 import { BASE_adam, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_csa_eta, T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { dotNorms, sum0, sum1, sum2, pass, splat, none } from '../loops';
+import { dotNorms, sum0, sum1, sum2, pass, splat, none, pass2 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { powi, exp, bound } from '../math';
@@ -60,7 +60,7 @@ export function csaStep(base: i32, loss: f64): i32 {
   if (adam) {
     pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, 0);
     finite = adamUpdate(eta, 1);
-  } else finite = finiteAfter(pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, SGD), X, NPAD);
+  } else finite = finiteAfter(pass2<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, SGD), X, NPAD);
   setState(S_csa_eta, eta);
   setStat(T_csa_pathNormSq, sp); setStat(T_csa_pathRatio, sp / mut); setStat(T_csa_reference, mut);
   setStat(T_csa_dirNorm, norm);

@@ -8,8 +8,8 @@
 import { P as X, G, N, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
 import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
-import { sum4, finiteAfter, ROLLED } from '../simd';
-import { diffNorms, normSq, sum0, sum1 } from '../loops';
+import { finiteAfter, ROLLED } from '../simd';
+import { diffNorms, normSq, sum0, sum1, pass, splat, none } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 import { powf } from '../math';
@@ -48,37 +48,43 @@ function growth(retraced: bool): f64 {
   return 1e6 / (1 + D);
 }
 
-// x ← x − α·g; P ← g
 // @ts-ignore: decorator
-@inline function move(x: usize, g: usize, p: usize, va: v128): v128 {
-  const gv = v128.load(g);
-  v128.store(p, gv);
-  const y = f32x4.sub(v128.load(x), f32x4.mul(va, gv));
-  v128.store(x, y);
-  return y;
-}
-
-// x ← x + k·P
+@inline const MOVE = 0;   // x ← x − k0·g; P ← g
 // @ts-ignore: decorator
-@inline function back(x: usize, p: usize, vk: v128): v128 {
-  const y = f32x4.add(v128.load(x), f32x4.mul(vk, v128.load(p)));
-  v128.store(x, y);
-  return y;
-}
+@inline const BACK = 1;   // x ← x + k0·P
 
-function moveAll(alpha: f64): bool {
-  const va = f32x4.splat(<f32>alpha), end = X + (<usize>NPAD << 2);
-  let ok = f32x4.splat(0), x = X, g = G, p = slot(0);
-  while (x < end) {
-    const y0 = move(x, g, p, va);
-    if (ROLLED) { ok = f32x4.add(ok, y0); x += 16; g += 16; p += 16; continue; }
-    const y1 = move(x + 16, g + 16, p + 16, va);
-    const y2 = move(x + 32, g + 32, p + 32, va), y3 = move(x + 48, g + 48, p + 48, va);
-    ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
-    x += 64; g += 64; p += 64;
+/** a: x, b: g, c: P. */
+@final class Update {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    let y: v128;
+    if (mode == BACK) y = f32x4.add(v128.load(a), f32x4.mul(k0, v128.load(c)));
+    else {
+      const gv = v128.load(b);
+      v128.store(c, gv);
+      y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
+    }
+    v128.store(a, y);
+    return y;
   }
-  return finiteAfter(ok, X, NPAD);
 }
+
+// (the size build: one loop for both, the sweep chosen per vector)
+// @ts-ignore: decorator
+@inline function sweep(mode: i32, k: f64): bool {
+  const z = none();
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), X, X, X, splat(k), z, z, z, z, z, z, z, mode), X, NPAD);
+}
+// @ts-ignore: decorator
+@noinline function anySweep(mode: i32, k: f64): bool { return sweep(mode, k); }
+
+function moveAll(alpha: f64): bool { return ROLLED ? anySweep(MOVE, alpha) : sweep(MOVE, alpha); }
 
 export function p2minStep(base: i32, loss: f64): i32 {
   // (nothing, stats included, is written before the finiteness checks)
@@ -107,13 +113,7 @@ export function p2minStep(base: i32, loss: f64): i32 {
     let m = 0.5 * alpha * Ga / ((loss - state(S_p2min_last)) + alpha * Ga);
     if (!(m > 0 && m < 1)) m = 0.01; // no usable parabola (NaN loss, loss fell): shorten hard
     next = clampAlpha(alpha * m);
-    const vk = f32x4.splat(<f32>(alpha - next)), end = X + (<usize>NPAD << 2);
-    let ok = f32x4.splat(0), x = X, p = slot(0);
-    while (x < end) { // (rare: not unrolled)
-      ok = f32x4.add(ok, back(x, p, vk));
-      x += 16; p += 16;
-    }
-    finite = finiteAfter(ok, X, NPAD);
+    finite = anySweep(BACK, alpha - next); // (rare: one loop for both in the speed build too)
     setState(S_retraces, state(S_retraces) + 1);
     setStat(T_p2min_retraced, 1);
   } else {
