@@ -1,18 +1,18 @@
 // The loop shapes, each written once: every base and rule sweeps its vectors with `pass`.
 //
-// pass<T>(n, a, b, c, d, e, f, k0, ..., k7, mode) sweeps n floats (a multiple of PAD) of up to
+// pass<T>(n, a, b, c, d, e, f, k0, ..., k9, mode) sweeps n floats (a multiple of PAD) of up to
 // six vectors whose byte cursors a..f advance together, one f32x4 (16 bytes) at a time. T is
 // an operation: a @final class with these three @inline methods (each operation writes all
 // three: a method inherited from a shared base would be virtual and not inline), called on a
 // null instance (never allocated), so everything inlines into one loop per use:
 //   op.sums(): i32           how many sums the pass accumulates (0..4)
-//   op.term(s, a..f, k0..k7, mode): v128
+//   op.term(s, a..f, k0..k9, mode): v128
 //                            the f32x4 of products sum s adds at these cursors (read before
 //                            update writes)
-//   op.update(a..f, k0..k7, mode): v128
+//   op.update(a..f, k0..k9, mode): v128
 //                            the elementwise work (loads, stores) at these cursors; returns
 //                            the vector whose finiteness the pass reports (zero when none)
-// k0..k7 are the operation's f32x4 constants (splats) and mode a compile-time choice of
+// k0..k9 are the operation's f32x4 constants (splats) and mode a compile-time choice of
 // variant; both reach the methods as arguments, so they stay in locals.
 //
 // Results: the sums in sum0..sum3 (f64), and, for a pass without sums, the finiteness
@@ -54,7 +54,7 @@ export let sum3: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function sweep<T, U>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
   const op = changetype<T>(0);
   const S = op.sums();
   const end: usize = <usize>n << 2;
@@ -62,12 +62,12 @@ export let sum3: f64 = 0;
   let ok = f32x4.splat(0);
   if (S == 0) {
     while (o < end) {
-      const y0 = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y0 = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       if (ROLLED) { ok = f32x4.add(ok, y0); o += 16; continue; }
-      const y1 = op.update(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y1 = op.update(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
-      const y2 = op.update(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, mode);
-      const y3 = op.update(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const y2 = op.update(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+      const y3 = op.update(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
       o += 64;
     }
@@ -83,19 +83,19 @@ export let sum3: f64 = 0;
     while (o < stop) {
       // p_s takes the even vectors, q_s the odd ones: the speed build takes both in one
       // iteration, the size build one at a time, the two accumulators trading places after each
-      const t0 = f32x4.add(p0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      const t1 = S > 1 ? f32x4.add(p1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p1;
-      const t2 = S > 2 ? f32x4.add(p2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p2;
-      const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode)) : p3;
-      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      const t0 = f32x4.add(p0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+      const t1 = S > 1 ? f32x4.add(p1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
+      const t2 = S > 2 ? f32x4.add(p2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
+      const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
+      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       o += 16;
       if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; p3 = q3; q3 = t3; continue; }
       p0 = t0; p1 = t1; p2 = t2; p3 = t3;
-      q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      if (S > 3) q3 = f32x4.add(q3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode));
-      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+      q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+      if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+      if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+      if (S > 3) q3 = f32x4.add(q3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+      op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       o += 16;
     }
     const s0 = f32x4.add(p0, q0);
@@ -114,15 +114,15 @@ export let sum3: f64 = 0;
 /** A pass (see above), unrolled four vectors per iteration in the speed build. */
 // @ts-ignore: decorator
 @inline export function pass<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
-  return sweep<T, Four>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  return sweep<T, Four>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
 }
 
 /** A pass without sums unrolled two vectors per iteration (see Two). */
 // @ts-ignore: decorator
 @inline export function pass2<T>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
-  return sweep<T, Two>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  return sweep<T, Two>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
 }
 
 /** A zero f32x4, for the constants an operation does not use. */
@@ -141,19 +141,19 @@ export let sum3: f64 = 0;
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     return f32x4.mul(x, x);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 /** sum0 = a·a. Returns sum0. */
 export function normSq(a: usize, n: u32): f64 {
   const z = none();
-  pass<NormSq>(n, a, a, a, a, a, a, z, z, z, z, z, z, z, z, 0);
+  pass<NormSq>(n, a, a, a, a, a, a, z, z, z, z, z, z, z, z, z, z, 0);
   return sum0;
 }
 
@@ -170,14 +170,14 @@ export function normSq(a: usize, n: u32): f64 {
   @inline sums(): i32 { return 3; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a), y = v128.load(b);
     const w = mode == DIFF ? f32x4.sub(y, x) : y;
     return s == 0 ? f32x4.mul(x, x) : s == 1 ? f32x4.mul(mode == DIFF ? y : x, w) : f32x4.mul(w, w);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (mode == COPY) v128.store(c, v128.load(a));
     return f32x4.splat(0);
   }
@@ -186,7 +186,7 @@ export function normSq(a: usize, n: u32): f64 {
 // @ts-ignore: decorator
 @inline function dots(a: usize, b: usize, dst: usize, n: u32, mode: i32): void {
   const z = none();
-  pass<Dots>(n, a, b, dst, a, a, a, z, z, z, z, z, z, z, z, mode);
+  pass<Dots>(n, a, b, dst, a, a, a, z, z, z, z, z, z, z, z, z, z, mode);
 }
 // the size build's one loop for the three forms, the form chosen per vector
 // @ts-ignore: decorator
@@ -216,10 +216,10 @@ export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     v128.store(b, v128.load(a));
     return f32x4.splat(0);
   }
@@ -228,7 +228,7 @@ export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
 /** Copies n floats (a multiple of PAD) from src to dst. */
 export function copy(dst: usize, src: usize, n: u32): void {
   const z = none();
-  pass<Copy>(n, src, dst, src, src, src, src, z, z, z, z, z, z, z, z, 0);
+  pass<Copy>(n, src, dst, src, src, src, src, z, z, z, z, z, z, z, z, z, z, 0);
 }
 
 export { PAD };

@@ -61,10 +61,10 @@ export let dirK: f64 = 0, dirE: f64 = 0;
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     let gr = v128.load(b);
     if (mode & WIDE) gr = f32x4.mul(k7, gr);
@@ -87,7 +87,7 @@ export let dirK: f64 = 0, dirE: f64 = 0;
   const k = mode & WIDE ? 1.0 : c;
   const ok = pass<Adam>(NPAD, P, G, slot(0), slot(1), P, P,
     splat((mode & 3) == DECOUPLED ? lr * wd : wd / k), splat(b1), splat((1 - b1) * k), splat(b2), splat((1 - b2) * k * k),
-    splat(dirE), splat(dirK), splat(c), mode);
+    splat(dirE), splat(dirK), splat(c), none(), none(), mode);
   return finiteAfter(ok, P, NPAD);
 }
 

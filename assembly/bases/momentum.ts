@@ -17,10 +17,10 @@ import { pass, splat, none } from '../loops';
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     const ge = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x));
     const bn = f32x4.add(f32x4.mul(k2, v128.load(c)), ge);
@@ -36,7 +36,7 @@ import { pass, splat, none } from '../loops';
 // @ts-ignore: decorator
 @inline function run(lr: f64, c: f64, mode: i32): bool {
   const z = none();
-  const ok = pass<Buffered>(NPAD, P, G, slot(0), P, P, P, splat(c), splat(hyper(HP_weightDecay)), splat(hyper(HP_momentum)), splat(lr), z, z, z, z, mode);
+  const ok = pass<Buffered>(NPAD, P, G, slot(0), P, P, P, splat(c), splat(hyper(HP_weightDecay)), splat(hyper(HP_momentum)), splat(lr), z, z, z, z, z, z, mode);
   return finiteAfter(ok, P, NPAD);
 }
 

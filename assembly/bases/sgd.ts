@@ -17,10 +17,10 @@ import { pass, splat, none } from '../loops';
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     const y = mode == DECAYED
       ? f32x4.sub(x, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x)))
@@ -33,8 +33,8 @@ import { pass, splat, none } from '../loops';
 export function sgdUpdate(lr: f64, c: f64): bool {
   const wd = hyper(HP_weightDecay), lrc = splat(lr * c), lrwd = splat(lr * wd), z = none();
   // (the size build: one loop, the form chosen per vector)
-  const ok = ROLLED ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, wd > 0 ? DECAYED : PLAIN)
-    : wd > 0 ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, DECAYED)
-    : pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, PLAIN);
+  const ok = ROLLED ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, wd > 0 ? DECAYED : PLAIN)
+    : wd > 0 ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, DECAYED)
+    : pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, PLAIN);
   return finiteAfter(ok, P, NPAD);
 }

@@ -40,10 +40,10 @@ export function c2minWants(loss: f64): bool {
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (mode == RETRACE) {
       const y = f32x4.add(v128.load(a), f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, v128.load(d))));
       v128.store(a, y);
@@ -69,13 +69,13 @@ export function c2minWants(loss: f64): bool {
 // @ts-ignore: decorator
 @noinline function anyUpdate(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
   const z = none();
-  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, mode), X, NPAD);
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, z, z, mode), X, NPAD);
 }
 
 function update(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
   if (ROLLED || mode != ACCEPT) return anyUpdate(mode, k0, k1, k2, k3);
   const z = none();
-  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, ACCEPT), X, NPAD);
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, z, z, ACCEPT), X, NPAD);
 }
 
 export function c2minStep(base: i32, loss: f64): i32 {

@@ -33,14 +33,14 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(b), y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
     const pn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, gv));
     return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(b);
     const y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
     v128.store(a, y);
@@ -62,14 +62,14 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
     const dv = adamDir(a, b, c, d, k0, k1, k2, k3, k4, k5, k6);
     return f32x4.mul(dv, dv);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     v128.store(e, adamDir(a, b, c, d, k0, k1, k2, k3, k4, k5, k6));
     return f32x4.splat(0);
   }
@@ -82,14 +82,14 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const dv = v128.load(e), y = f32x4.sub(v128.load(a), f32x4.mul(k5, dv));
     const pn = f32x4.add(f32x4.mul(k6, v128.load(f)), f32x4.mul(k7, dv));
     return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const xv = v128.load(a);
     const ge = f32x4.add(v128.load(b), f32x4.mul(k0, xv));
     v128.store(c, nextM(v128.load(c), ge, k1, k2));
@@ -115,21 +115,21 @@ export function claraStep(base: i32, loss: f64): i32 {
     dnorm = Math.sqrt(gg);
     const r = 1 / Math.max(dnorm, 1e-12);
     countStep();
-    pass<SgdPath>(NPAD, X, G, path, X, X, X, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), z, z, z, z, z, 0);
+    pass<SgdPath>(NPAD, X, G, path, X, X, X, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), z, z, z, z, z, z, z, 0);
   } else {
     const b2 = hyper(HP_beta2);
     directionAt(state(S_step) + 1, 1);
     const m = slot(0), v = slot(1), a = scratch(0);
     const wd = splat(hyper(HP_weightDecay)), vb1 = splat(b1), v1b1 = splat(1 - b1), vb2 = splat(b2), v1b2 = splat(1 - b2);
     // pass 1: the direction and its norm (and ‖g‖² for stats); m, v are not written yet
-    pass<AdamDir>(NPAD, X, G, m, v, a, X, wd, vb1, v1b1, vb2, v1b2, splat(dirE), splat(dirK), z, 0);
+    pass<AdamDir>(NPAD, X, G, m, v, a, X, wd, vb1, v1b1, vb2, v1b2, splat(dirE), splat(dirK), z, z, z, 0);
     const aa2 = sum0;
     if (!isFinite(aa2)) return nonFinite(); // NaN/Inf in g (or in x with weight decay)
     clipScale(sum1);
     dnorm = Math.sqrt(aa2);
     const r = 1 / Math.max(dnorm, 1e-12);
     countStep();
-    pass<AdamPath>(NPAD, X, G, m, v, a, path, wd, vb1, v1b1, vb2, v1b2, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), 0);
+    pass<AdamPath>(NPAD, X, G, m, v, a, path, wd, vb1, v1b1, vb2, v1b2, splat(us ? eta * r : eta), splat(1 - c), splat(c * r), z, z, 0);
   }
   const sp = sum0, mu = reference(c, b1, adam);
   // p averages unit vectors and cannot overflow: a non-finite sum means a non-finite parameter

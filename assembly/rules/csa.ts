@@ -27,10 +27,10 @@ import { powi, exp, bound } from '../math';
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(b);
     v128.store(c, f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, gv)));
     if (mode != SGD) return f32x4.splat(0);
@@ -58,9 +58,9 @@ export function csaStep(base: i32, loss: f64): i32 {
   countStep();
   let finite: bool;
   if (adam) {
-    pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, 0);
+    pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, z, z, 0);
     finite = adamUpdate(eta, 1);
-  } else finite = finiteAfter(pass2<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, SGD), X, NPAD);
+  } else finite = finiteAfter(pass2<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, z, z, SGD), X, NPAD);
   setState(S_csa_eta, eta);
   setStat(T_csa_pathNormSq, sp); setStat(T_csa_pathRatio, sp / mut); setStat(T_csa_reference, mut);
   setStat(T_csa_dirNorm, norm);

@@ -14,12 +14,15 @@
 //   adamw: x ← x − λη·x;  then x ← x − m/(√v + ε)   (m already carries η)
 // then D ← max(D, min(D̂, D·growth)): the new D acts from the next step.
 // Passes: the ‖g‖² pass every rule makes (finiteness, clipping), then one fused pass that
-// updates the state, x and the two sums for D̂ (plus, at k = 0, a copy x → x0 for sgd).
+// updates the state, x and the two sums for D̂ (plus, at k = 0, a copy x → x0 for sgd). The
+// second sum also carries x_new·0, so a non-finite new parameter shows there (a scan decides
+// when it is not finite: the sum of s can overflow too).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, BASE_adamw, BASE_momentum, HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection, S_dadapt_D, S_dadapt_R, S_dadapt_G0, T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm } from '../generated/ids';
-import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { normSq, copy } from '../loops';
+import { allFinite } from '../simd';
+import { normSq, copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { nextM, nextV, direction } from '../bases/adam';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
@@ -31,79 +34,94 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
 }
 
 /**
- * The SGD form's fused pass: sumA = ⟨ge, s_old⟩, sumB = ‖s_new‖²; s and x updated.
- * Returns whether the new x is finite. Slots: s, x0 (with `momentum`, its buffer slot holds s:
- * this form keeps no buffer).
+ * The SGD form: sum0 = ⟨ge, s_old⟩, sum1 = ‖s_new‖² (+ x_new·0: NaN exactly when a new
+ * parameter is not finite); s and x updated. a: x, b: g, c: s, d: x0; k0: η, k1: c, k2: λ,
+ * k3: β, k4: 1 − β. (With `momentum`, its buffer slot holds s: this form keeps no buffer.)
  */
-function sgdPass(s0: usize, x00: usize, eta: f64, c: f64, wd: f64, beta: f64): bool {
-  const ve = f32x4.splat(<f32>eta), vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>wd);
-  const vb = f32x4.splat(<f32>beta), v1b = f32x4.splat(<f32>(1 - beta));
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, s = s0, z = x00;
-  let aL = f64x2.splat(0), aH = f64x2.splat(0), bL = f64x2.splat(0), bH = f64x2.splat(0), ok = f32x4.splat(0);
-  while (x < end) {
-    const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
-    let sa = f32x4.splat(0), sb = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const xv = v128.load(x), sv = v128.load(s);
-      const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, xv));
-      sa = f32x4.add(sa, f32x4.mul(ge, sv));
-      const sn = f32x4.add(sv, f32x4.mul(ve, ge));
-      v128.store(s, sn);
-      sb = f32x4.add(sb, f32x4.mul(sn, sn));
-      const y = f32x4.add(f32x4.mul(vb, xv), f32x4.mul(v1b, f32x4.sub(v128.load(z), sn)));
-      v128.store(x, y);
-      ok = f32x4.add(ok, y);
-      x += 16; g += 16; s += 16; z += 16;
-    }
-    aL = widenLo(aL, sa); aH = widenHi(aH, sa); bL = widenLo(bL, sb); bH = widenHi(bH, sb);
+// @ts-ignore: decorator
+@inline function sgdGe(a: usize, b: usize, k1: v128, k2: v128): v128 { return f32x4.add(f32x4.mul(k1, v128.load(b)), f32x4.mul(k2, v128.load(a))); }
+@final class SgdForm {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const ge = sgdGe(a, b, k1, k2), sv = v128.load(c);
+    if (s == 0) return f32x4.mul(ge, sv);
+    const sn = f32x4.add(sv, f32x4.mul(k0, ge));
+    const y = f32x4.add(f32x4.mul(k3, v128.load(a)), f32x4.mul(k4, f32x4.sub(v128.load(d), sn)));
+    return f32x4.add(f32x4.mul(sn, sn), f32x4.mul(y, f32x4.splat(0)));
   }
-  sumA = hsum(aL, aH); sumB = hsum(bL, bH);
-  return finiteAfter(ok, X, NPAD);
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const ge = sgdGe(a, b, k1, k2);
+    const sn = f32x4.add(v128.load(c), f32x4.mul(k0, ge));
+    v128.store(c, sn);
+    v128.store(a, f32x4.add(f32x4.mul(k3, v128.load(a)), f32x4.mul(k4, f32x4.sub(v128.load(d), sn))));
+    return f32x4.splat(0);
+  }
 }
 
-/** The Adam form's fused pass: sumA = Σ ge·s/(√v+ε) (old s, v), sumB = ‖s_new‖₁. `decoupled` is a literal at each call. */
 // @ts-ignore: decorator
-@inline function adamPass(eta: f64, c: f64, decoupled: bool): bool {
-  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2), wd = hyper(HP_weightDecay);
-  const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>(decoupled ? 0 : wd));
-  const vdl = f32x4.splat(<f32>(decoupled ? wd * eta : 0)); // decoupled decay x − (λη)·x, never a factor 1 − λη
-  const vb1 = f32x4.splat(<f32>b1), vk1 = f32x4.splat(<f32>((1 - b1) * eta));
-  const vb2 = f32x4.splat(<f32>b2), vk2 = f32x4.splat(<f32>(1 - b2));
-  const vb3 = f32x4.splat(<f32>b3), vk3 = f32x4.splat(<f32>((1 - b3) * eta));
-  const veps = f32x4.splat(<f32>hyper(HP_eps));
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, m = slot(0), v = slot(1), s = slot(2);
-  let aL = f64x2.splat(0), aH = f64x2.splat(0), bL = f64x2.splat(0), bH = f64x2.splat(0), ok = f32x4.splat(0);
-  while (x < end) {
-    const k = end - x >= 512 ? 32 : 16;
-    let sa = f32x4.splat(0), sb = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const xv = v128.load(x), sv = v128.load(s), vv = v128.load(v);
-      const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, xv));
-      sa = f32x4.add(sa, f32x4.div(f32x4.mul(ge, sv), f32x4.add(f32x4.sqrt(vv), veps)));
-      const mn = f32x4.add(f32x4.mul(vb1, v128.load(m)), f32x4.mul(vk1, ge));
-      const vn = f32x4.add(f32x4.mul(vb2, vv), f32x4.mul(vk2, f32x4.mul(ge, ge)));
-      const sn = f32x4.add(f32x4.mul(vb3, sv), f32x4.mul(vk3, ge));
-      v128.store(m, mn); v128.store(v, vn); v128.store(s, sn);
-      sb = f32x4.add(sb, f32x4.abs(sn));
-      const q = f32x4.div(mn, f32x4.add(f32x4.sqrt(vn), veps));
-      const y = decoupled ? f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv), q)) : f32x4.sub(xv, q);
-      v128.store(x, y);
-      ok = f32x4.add(ok, y);
-      x += 16; g += 16; m += 16; v += 16; s += 16;
-    }
-    aL = widenLo(aL, sa); aH = widenHi(aH, sa); bL = widenLo(bL, sb); bH = widenHi(bH, sb);
+@inline const L2 = 0;
+// @ts-ignore: decorator
+@inline const DECOUPLED = 1;
+
+/**
+ * The Adam form: sum0 = Σ ge·s/(√v + ε) (old s, v), sum1 = ‖s_new‖₁ (+ x_new·0). a: x, b: g,
+ * c: m, d: v, e: s; k0: c, k1: λ (L2) or λη (DECOUPLED: x − (λη)·x, never a factor 1 − λη),
+ * k2: β1, k3: (1 − β1)·η, k4: β2, k5: 1 − β2, k6: β3, k7: (1 − β3)·η, k8: ε, k9: 1.
+ */
+// @ts-ignore: decorator
+@inline function adamGe(a: usize, b: usize, k0: v128, k1: v128, mode: i32): v128 {
+  const gc = f32x4.mul(k0, v128.load(b));
+  return mode == L2 ? f32x4.add(gc, f32x4.mul(k1, v128.load(a))) : gc;
+}
+// @ts-ignore: decorator
+@inline function adamX(a: usize, mn: v128, vn: v128, k1: v128, k8: v128, k9: v128, mode: i32): v128 {
+  const xv = v128.load(a), q = direction(mn, vn, k9, k8);
+  return mode == DECOUPLED ? f32x4.sub(xv, f32x4.add(f32x4.mul(k1, xv), q)) : f32x4.sub(xv, q);
+}
+@final class AdamForm {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const ge = adamGe(a, b, k0, k1, mode), sv = v128.load(e);
+    if (s == 0) return f32x4.div(f32x4.mul(ge, sv), f32x4.add(f32x4.sqrt(v128.load(d)), k8));
+    const mn = nextM(v128.load(c), ge, k2, k3), vn = nextV(v128.load(d), ge, k4, k5);
+    const sn = f32x4.add(f32x4.mul(k6, sv), f32x4.mul(k7, ge));
+    return f32x4.add(f32x4.abs(sn), f32x4.mul(adamX(a, mn, vn, k1, k8, k9, mode), f32x4.splat(0)));
   }
-  sumA = eta * hsum(aL, aH); sumB = hsum(bL, bH);
-  return finiteAfter(ok, X, NPAD);
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const ge = adamGe(a, b, k0, k1, mode);
+    const mn = nextM(v128.load(c), ge, k2, k3), vn = nextV(v128.load(d), ge, k4, k5);
+    const sn = f32x4.add(f32x4.mul(k6, v128.load(e)), f32x4.mul(k7, ge));
+    const y = adamX(a, mn, vn, k1, k8, k9, mode);
+    v128.store(c, mn); v128.store(d, vn); v128.store(e, sn); v128.store(a, y);
+    return f32x4.splat(0);
+  }
+}
+
+/** The Adam form's pass; `mode` is a literal at each call. */
+// @ts-ignore: decorator
+@inline function adamPass(eta: f64, c: f64, mode: i32): bool {
+  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2), wd = hyper(HP_weightDecay);
+  pass<AdamForm>(NPAD, X, G, slot(0), slot(1), slot(2), X, splat(c), splat(mode == DECOUPLED ? wd * eta : wd),
+    splat(b1), splat((1 - b1) * eta), splat(b2), splat(1 - b2), splat(b3), splat((1 - b3) * eta), splat(hyper(HP_eps)), splat(1), mode);
+  sumA = eta * sum0; sumB = sum1;
+  return isFinite(sumB) || allFinite(X, NPAD);
 }
 
 // one function per form, so each loop compiles on its own
 // @ts-ignore: decorator
-@noinline function adamPassL2(eta: f64, c: f64): bool { return adamPass(eta, c, false); }
+@noinline function adamPassL2(eta: f64, c: f64): bool { return adamPass(eta, c, L2); }
 // @ts-ignore: decorator
-@noinline function adamPassDecoupled(eta: f64, c: f64): bool { return adamPass(eta, c, true); }
+@noinline function adamPassDecoupled(eta: f64, c: f64): bool { return adamPass(eta, c, DECOUPLED); }
 
 export function dadaptStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
@@ -133,7 +151,10 @@ export function dadaptStep(base: i32, loss: f64): i32 {
     eta = D * lr / G0;
     countStep();
     const beta = base == BASE_momentum ? hyper(HP_momentum) : 0;
-    finite = sgdPass(slot(0), slot(1), eta, c, hyper(HP_weightDecay), beta);
+    const z = none();
+    pass<SgdForm>(NPAD, X, G, slot(0), slot(1), X, X, splat(eta), splat(c), splat(hyper(HP_weightDecay)), splat(beta), splat(1 - beta), z, z, z, z, z, 0);
+    sumA = sum0; sumB = sum1;
+    finite = isFinite(sumB) || allFinite(X, NPAD);
     R += eta * sumA;
     sNorm = Math.sqrt(sumB);
     dHat = sNorm > 0 ? 2 * R / sNorm : 0;

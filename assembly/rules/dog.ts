@@ -26,19 +26,19 @@ let sgg: f64 = 0, sgx: f64 = 0, sxx: f64 = 0, sdd: f64 = 0;
   @inline sums(): i32 { return 4; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const xv = v128.load(a), gv = v128.load(b);
     if (s == 3) { const dv = f32x4.sub(xv, v128.load(c)); return f32x4.mul(dv, dv); }
     return s == 0 ? f32x4.mul(gv, gv) : s == 1 ? f32x4.mul(gv, xv) : f32x4.mul(xv, xv);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 function reduce(): void {
   const z = none();
-  pass<Sums>(NPAD, X, G, slot(X0), X, X, X, z, z, z, z, z, z, z, z, 0);
+  pass<Sums>(NPAD, X, G, slot(X0), X, X, X, z, z, z, z, z, z, z, z, z, z, 0);
   sgg = sum0; sgx = sum1; sxx = sum2; sdd = sum3;
 }
 
@@ -51,10 +51,10 @@ function reduce(): void {
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
     const xv = v128.load(a);
@@ -68,7 +68,7 @@ function reduce(): void {
 // @ts-ignore: decorator
 @inline function update(eta: f64, c: f64, wd: f64, w: f64, mode: i32): bool {
   const z = none();
-  return finiteAfter(pass<Update>(NPAD, X, G, slot(XBAR), X, X, X, splat(eta * c), splat(eta * wd), splat(w), splat(1 - w), z, z, z, z, mode), X, NPAD);
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(XBAR), X, X, X, splat(eta * c), splat(eta * wd), splat(w), splat(1 - w), z, z, z, z, z, z, mode), X, NPAD);
 }
 
 export function dogStep(base: i32, loss: f64): i32 {

@@ -59,10 +59,10 @@ function growth(retraced: bool): f64 {
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 { return f32x4.splat(0); }
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     let y: v128;
     if (mode == BACK) y = f32x4.add(v128.load(a), f32x4.mul(k0, v128.load(c)));
     else {
@@ -79,7 +79,7 @@ function growth(retraced: bool): f64 {
 // @ts-ignore: decorator
 @inline function sweep(mode: i32, k: f64): bool {
   const z = none();
-  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), X, X, X, splat(k), z, z, z, z, z, z, z, mode), X, NPAD);
+  return finiteAfter(pass<Update>(NPAD, X, G, slot(0), X, X, X, splat(k), z, z, z, z, z, z, z, z, z, mode), X, NPAD);
 }
 // @ts-ignore: decorator
 @noinline function anySweep(mode: i32, k: f64): bool { return sweep(mode, k); }

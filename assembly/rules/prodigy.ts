@@ -14,58 +14,58 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adamw, HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R, T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm } from '../generated/ids';
-import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { normSq, copy } from '../loops';
+import { finiteAfter } from '../simd';
+import { normSq, copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { nextM, nextV, direction } from '../bases/adam';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
 const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 
-let sumA: f64 = 0, sumB: f64 = 0;
 
-/** m, v, s from ge; sumA = ⟨ge, x0 − x⟩ (the difference first), sumB = ‖s_new‖₁. */
-function statePass(c: f64, wd: f64, D: f64, sk: f64): void {
-  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), b3 = Math.sqrt(b2);
-  const vc = f32x4.splat(<f32>c), vwd = f32x4.splat(<f32>wd);
-  const vb1 = f32x4.splat(<f32>b1), vk1 = f32x4.splat(<f32>((1 - b1) * D));
-  const vb2 = f32x4.splat(<f32>b2), vk2 = f32x4.splat(<f32>((1 - b2) * D * D));
-  const vb3 = f32x4.splat(<f32>b3), vk3 = f32x4.splat(<f32>sk);
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, m = slot(M), v = slot(V), s = slot(S), z = slot(X0);
-  let aL = f64x2.splat(0), aH = f64x2.splat(0), bL = f64x2.splat(0), bH = f64x2.splat(0);
-  while (x < end) {
-    const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
-    let sa = f32x4.splat(0), sb = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const xv = v128.load(x);
-      const ge = f32x4.add(f32x4.mul(vc, v128.load(g)), f32x4.mul(vwd, xv));
-      sa = f32x4.add(sa, f32x4.mul(ge, f32x4.sub(v128.load(z), xv)));
-      v128.store(m, f32x4.add(f32x4.mul(vb1, v128.load(m)), f32x4.mul(vk1, ge)));
-      v128.store(v, f32x4.add(f32x4.mul(vb2, v128.load(v)), f32x4.mul(vk2, f32x4.mul(ge, ge))));
-      const sn = f32x4.add(f32x4.mul(vb3, v128.load(s)), f32x4.mul(vk3, ge));
-      v128.store(s, sn);
-      sb = f32x4.add(sb, f32x4.abs(sn));
-      x += 16; g += 16; m += 16; v += 16; s += 16; z += 16;
-    }
-    aL = widenLo(aL, sa); aH = widenHi(aH, sa); bL = widenLo(bL, sb); bH = widenHi(bH, sb);
+/**
+ * m, v, s from ge; sum0 = ⟨ge, x0 − x⟩ (the difference first), sum1 = ‖s_new‖₁. a: x, b: g,
+ * c: m, d: v, e: s, f: x0; k0: c, k1: λ (0 for adamw), k2: β1, k3: (1 − β1)·D, k4: β2,
+ * k5: (1 − β2)·D², k6: β3, k7: the s coefficient.
+ */
+// @ts-ignore: decorator
+@inline function ge(a: usize, b: usize, k0: v128, k1: v128): v128 { return f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(a))); }
+@final class StateForm {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const gv = ge(a, b, k0, k1);
+    if (s == 0) return f32x4.mul(gv, f32x4.sub(v128.load(f), v128.load(a)));
+    return f32x4.abs(f32x4.add(f32x4.mul(k6, v128.load(e)), f32x4.mul(k7, gv)));
   }
-  sumA = hsum(aL, aH); sumB = hsum(bL, bH);
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const gv = ge(a, b, k0, k1);
+    v128.store(c, nextM(v128.load(c), gv, k2, k3));
+    v128.store(d, nextV(v128.load(d), gv, k4, k5));
+    v128.store(e, f32x4.add(f32x4.mul(k6, v128.load(e)), f32x4.mul(k7, gv)));
+    return f32x4.splat(0);
+  }
 }
 
-/** x ← x − (dl·x + η·(ms·m)/(√v + D·ε)): decoupled decay inside the one difference, never a factor 1 − dl. */
-function paramPass(eta: f64, ms: f64, dl: f64, De: f64): bool {
-  const vstep = f32x4.splat(<f32>(eta * ms)), vdl = f32x4.splat(<f32>dl), veps = f32x4.splat(<f32>De);
-  const end = X + (<usize>NPAD << 2);
-  let x = X, m = slot(M), v = slot(V), ok = f32x4.splat(0);
-  while (x < end) {
-    const xv = v128.load(x);
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(vdl, xv),
-      f32x4.mul(vstep, f32x4.div(v128.load(m), f32x4.add(f32x4.sqrt(v128.load(v)), veps)))));
-    v128.store(x, y);
-    ok = f32x4.add(ok, y);
-    x += 16; m += 16; v += 16;
+/** x ← x − (k0·x + direction(m, v, k1, k2)): decoupled decay inside the one difference, never a factor 1 − dl. a: x, c: m, d: v. */
+@final class ParamForm {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const xv = v128.load(a);
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, xv), direction(v128.load(c), v128.load(d), k1, k2)));
+    v128.store(a, y);
+    return y;
   }
-  return finiteAfter(ok, X, NPAD);
 }
 
 export function prodigyStep(base: i32, loss: f64): i32 {
@@ -79,9 +79,11 @@ export function prodigyStep(base: i32, loss: f64): i32 {
   const B = hyper(HP_prodigy_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
   const eta = D * hyper(HP_lr) * B;
   const sk = (D / d0) * (hyper(HP_prodigy_safeguardWarmup) != 0 ? D : eta);
-  statePass(c, decoupled ? 0 : wd, D, sk);
-  const R = b3 * (first ? 0 : state(S_prodigy_R)) + (D / d0) * eta * sumA;
-  const sNorm = sumB;
+  const z = none();
+  pass<StateForm>(NPAD, X, G, slot(M), slot(V), slot(S), slot(X0), splat(c), splat(decoupled ? 0 : wd),
+    splat(b1), splat((1 - b1) * D), splat(b2), splat((1 - b2) * D * D), splat(b3), splat(sk), z, z, 0);
+  const R = b3 * (first ? 0 : state(S_prodigy_R)) + (D / d0) * eta * sum0;
+  const sNorm = sum1;
   countStep();
   setState(S_prodigy_R, R);
   let next = D, Dmax = Dmax0, dHat: f64 = 0, finite = true;
@@ -91,7 +93,9 @@ export function prodigyStep(base: i32, loss: f64): i32 {
     Dmax = Math.max(Dmax, dHat);
     const growth = hyper(HP_prodigy_growthRate);
     next = growth > 0 ? Math.min(Dmax, next * growth) : Dmax; // growth ∞: D = Dmax
-    finite = paramPass(eta, b1 > 0 ? 1 : next / D, decoupled ? wd * eta : 0, next * hyper(HP_eps));
+    const ok = pass<ParamForm>(NPAD, X, X, slot(M), slot(V), X, X, splat(decoupled ? wd * eta : 0),
+      splat(eta * (b1 > 0 ? 1 : next / D)), splat(next * hyper(HP_eps)), z, z, z, z, z, z, z, 0);
+    finite = finiteAfter(ok, X, NPAD);
   }
   setState(S_prodigy_D, next); setState(S_prodigy_Dmax, Dmax);
   setStat(T_prodigy_d, next); setStat(T_prodigy_dHat, dHat); setStat(T_prodigy_dMax, Dmax);
