@@ -14,8 +14,9 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
 import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
-import { finiteAfter, widenLo, widenHi, hsum } from '../simd';
-import { copy } from '../loops';
+import { finiteAfter } from '../simd';
+import { copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
@@ -34,147 +35,176 @@ export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_r
 export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
 
-// The per-base constants of the direction (Adam's at step t + 1), set once per pass.
-let vwd = f32x4.splat(0), vmu = f32x4.splat(0), vb1 = f32x4.splat(0), v1b1 = f32x4.splat(0);
-let vb2 = f32x4.splat(0), v1b2 = f32x4.splat(0), vib1 = f32x4.splat(0), virs = f32x4.splat(0), veps = f32x4.splat(0);
-let nesterov = false;
+// The base's direction at lr = 1 from g: momentum b' = μb + ge (Nesterov: ge + μb'); adam
+// m̂'/(√v̂' + eps) from m', v' (the base's pieces, bases/adam.ts); sgd ge; ge = g + wd·x (L2).
+// `mode` (a literal at each call) is the base: each gets its own loop.
+// @ts-ignore: decorator
+@inline const SGD = 0;
+// @ts-ignore: decorator
+@inline const MOMENTUM = 1;
+// @ts-ignore: decorator
+@inline const ADAM = 2;
+// @ts-ignore: decorator
+@inline const NESTEROV = 3;  // momentum with Nesterov's direction
 
-function constants(): void {
-  const t = state(S_step) + 1, b1 = hyper(HP_beta1), b2 = hyper(HP_beta2);
-  vwd = f32x4.splat(<f32>hyper(HP_weightDecay)); vmu = f32x4.splat(<f32>hyper(HP_momentum));
-  nesterov = hyper(HP_nesterov) != 0;
-  vb1 = f32x4.splat(<f32>b1); v1b1 = f32x4.splat(<f32>(1 - b1));
-  vb2 = f32x4.splat(<f32>b2); v1b2 = f32x4.splat(<f32>(1 - b2));
-  vib1 = f32x4.splat(<f32>(1 / (1 - powi(b1, t)))); virs = f32x4.splat(<f32>(1 / Math.sqrt(1 - powi(b2, t))));
-  veps = f32x4.splat(<f32>hyper(HP_eps));
+// Cursors of the direction and commit passes: a: x, b: g, c: d (scratch), d: x0 (scratch),
+// e: the buffer or m, f: v. Constants: k0: wd, k1: μ, k2: β1, k3: 1 − β1, k4: β2, k5: 1 − β2,
+// k6: √bc2/bc1, k7: eps·√bc2 (Adam's at step t + 1), k8: η.
+// @ts-ignore: decorator
+@inline function ge(a: usize, b: usize, k0: v128): v128 { return f32x4.add(v128.load(b), f32x4.mul(k0, v128.load(a))); }
+// @ts-ignore: decorator
+@inline function dir(a: usize, b: usize, e: usize, f: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, mode: i32): v128 {
+  const gv = ge(a, b, k0);
+  if (mode == ADAM) return direction(nextM(v128.load(e), gv, k2, k3), nextV(v128.load(f), gv, k4, k5), k6, k7);
+  if (mode == SGD) return gv;
+  const bn = f32x4.add(f32x4.mul(k1, v128.load(e)), gv);
+  return mode == NESTEROV ? f32x4.add(gv, f32x4.mul(k1, bn)) : bn;
 }
 
-/**
- * The base's direction at lr = 1 from g, for the block at byte offset i: momentum b' = μb + ge
- * (Nesterov: ge + μb'); adam m̂'/(√v̂' + eps) from m', v'; sgd ge; ge = g + wd·x (L2).
- * With `commit` it stores b' or m', v' (the same arithmetic, so the same bits) and stops there.
- * `base` is a literal at every call, so each base gets its own loop.
- */
-// @ts-ignore: decorator
-@inline function direction(base: i32, i: usize, commit: bool): v128 {
-  const ge = f32x4.add(v128.load(G + i), f32x4.mul(vwd, v128.load(X + i)));
-  if (base == BASE_momentum) {
-    const b = slot(0) + i;
-    const bn = f32x4.add(f32x4.mul(vmu, v128.load(b)), ge);
-    if (commit) { v128.store(b, bn); return bn; }
-    return nesterov ? f32x4.add(ge, f32x4.mul(vmu, bn)) : bn;
+/** Pass A: d → scratch, x → backup; sums ‖d‖², ‖g‖² (nothing committed). */
+@final class DirectionPass {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
+    const dv = dir(a, b, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+    return f32x4.mul(dv, dv);
   }
-  if (base == BASE_adam) {
-    const m = slot(0) + i, v = slot(1) + i;
-    const mn = f32x4.add(f32x4.mul(vb1, v128.load(m)), f32x4.mul(v1b1, ge));
-    const vn = f32x4.add(f32x4.mul(vb2, v128.load(v)), f32x4.mul(v1b2, f32x4.mul(ge, ge)));
-    if (commit) { v128.store(m, mn); v128.store(v, vn); return mn; }
-    return f32x4.div(f32x4.mul(mn, vib1), f32x4.add(f32x4.mul(f32x4.sqrt(vn), virs), veps));
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(c, dir(a, b, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+    v128.store(d, v128.load(a));
+    return f32x4.splat(0);
   }
-  return ge;
 }
 
-/** Pass A for one base: d → scratch, x → backup, and ‖d‖², ‖g‖² (nothing committed). */
-// @ts-ignore: decorator
-@inline function directionPass(base: i32): void {
-  const d = scratch(D), x0 = scratch(X0), bytes = <usize>NPAD << 2;
-  let qL = f64x2.splat(0), qH = f64x2.splat(0), gL = f64x2.splat(0), gH = f64x2.splat(0);
-  let i: usize = 0;
-  while (i < bytes) {
-    const k = bytes - i >= 512 ? 32 : 16;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-    for (let j = 0; j < k; j++) {
-      const dv = direction(base, i, false), gv = v128.load(G + i);
-      v128.store(d + i, dv);
-      v128.store(x0 + i, v128.load(X + i));
-      s0 = f32x4.add(s0, f32x4.mul(dv, dv));
-      s1 = f32x4.add(s1, f32x4.mul(gv, gv));
-      i += 16;
+/** Pass D: commit the base state (the same arithmetic as pass A, so the same bits) and x ← x0 − η·d. */
+@final class CommitPass {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    if (mode != SGD) {
+      const gv = ge(d, b, k0); // (ge at x0, the x pass A saw)
+      if (mode == ADAM) { v128.store(e, nextM(v128.load(e), gv, k2, k3)); v128.store(f, nextV(v128.load(f), gv, k4, k5)); }
+      else v128.store(e, f32x4.add(f32x4.mul(k1, v128.load(e)), gv));
     }
-    qL = widenLo(qL, s0); qH = widenHi(qH, s0);
-    gL = widenLo(gL, s1); gH = widenHi(gH, s1);
+    const y = f32x4.sub(v128.load(d), f32x4.mul(k8, v128.load(c)));
+    v128.store(a, y);
+    return y;
   }
-  sq = hsum(qL, qH); sgg = hsum(gL, gH);
 }
 
-/** Pass D for one base: commit the base state and x ← x0 − η·d (d from pass A). */
 // @ts-ignore: decorator
-@inline function commitPass(base: i32, eta: f64): bool {
-  const d = scratch(D), x0 = scratch(X0), bytes = <usize>NPAD << 2, veta = f32x4.splat(<f32>eta);
-  let ok = f32x4.splat(0);
-  for (let i: usize = 0; i < bytes; i += 16) {
-    if (base != BASE_sgd) direction(base, i, true);
-    const y = f32x4.sub(v128.load(x0 + i), f32x4.mul(veta, v128.load(d + i)));
-    v128.store(X + i, y);
-    ok = f32x4.add(ok, y);
+@inline function sweep<T>(mode: i32, eta: f64): v128 {
+  const t = state(S_step) + 1, b1 = hyper(HP_beta1), b2 = hyper(HP_beta2);
+  directionAt(t, 1);
+  return pass<T>(NPAD, X, G, scratch(D), scratch(X0), slot(0), slot(1), splat(hyper(HP_weightDecay)), splat(hyper(HP_momentum)),
+    splat(b1), splat(1 - b1), splat(b2), splat(1 - b2), splat(dirK), splat(dirE), splat(eta), none(), mode);
+}
+
+/** The pass's mode for this base. */
+function modeOf(base: i32): i32 {
+  return base == BASE_adam ? ADAM : base == BASE_momentum ? (hyper(HP_nesterov) != 0 ? NESTEROV : MOMENTUM) : SGD;
+}
+
+function sweepDirection(base: i32): void {
+  switch (modeOf(base)) {
+    case ADAM: sweep<DirectionPass>(ADAM, 0); break;
+    case MOMENTUM: sweep<DirectionPass>(MOMENTUM, 0); break;
+    case NESTEROV: sweep<DirectionPass>(NESTEROV, 0); break;
+    default: sweep<DirectionPass>(SGD, 0);
+  }
+  sq = sum0; sgg = sum1;
+}
+
+function sweepCommit(base: i32, eta: f64): bool {
+  let ok: v128;
+  switch (modeOf(base)) {
+    case ADAM: ok = sweep<CommitPass>(ADAM, eta); break;
+    case SGD: ok = sweep<CommitPass>(SGD, eta); break;
+    default: ok = sweep<CommitPass>(MOMENTUM, eta); // (Nesterov commits the same buffer)
   }
   return finiteAfter(ok, X, NPAD);
 }
 
-function sweepDirection(base: i32): void {
-  constants();
-  if (base == BASE_adam) directionPass(BASE_adam);
-  else if (base == BASE_momentum) directionPass(BASE_momentum);
-  else directionPass(BASE_sgd);
-}
+// The probe passes: a: x, b: d, c: g', d: x0 (or g^τ in pAndDiff); k0: τ.
 
-function sweepCommit(base: i32, eta: f64): bool {
-  constants();
-  if (base == BASE_adam) return commitPass(BASE_adam, eta);
-  if (base == BASE_momentum) return commitPass(BASE_momentum, eta);
-  return commitPass(BASE_sgd, eta);
+/** ⟨g', d⟩. */
+@final class Probe {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    return f32x4.mul(v128.load(c), v128.load(b));
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 /**
- * ⟨g', d⟩ over the vector; with `move`, also x ← x0 − τ·d in the same pass, summing the
- * realized displacement along d, ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32 stored) into sdisp.
+ * ⟨g', d⟩, and x ← x0 − τ·d in the same pass, summing the realized displacement along d,
+ * ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32 stored).
  */
-function dotProbe(move: bool): f64 {
-  const d = scratch(D), gp = scratch(GP), x0 = scratch(X0), bytes = <usize>NPAD << 2;
-  const vt = f32x4.splat(<f32>tau);
-  let lo = f64x2.splat(0), hi = f64x2.splat(0), mlo = f64x2.splat(0), mhi = f64x2.splat(0);
-  let i: usize = 0;
-  while (i < bytes) {
-    const k = bytes - i >= 512 ? 32 : 16;
-    let s = f32x4.splat(0), sm = f32x4.splat(0);
-    for (let j = 0; j < k; j++) {
-      const dv = v128.load(d + i);
-      s = f32x4.add(s, f32x4.mul(v128.load(gp + i), dv));
-      if (move) {
-        const xv = v128.load(x0 + i), y = f32x4.sub(xv, f32x4.mul(vt, dv));
-        v128.store(X + i, y);
-        sm = f32x4.add(sm, f32x4.mul(f32x4.sub(xv, y), dv)); // x0 − y: exact (Sterbenz) when close
-      }
-      i += 16;
-    }
-    lo = widenLo(lo, s); hi = widenHi(hi, s);
-    if (move) { mlo = widenLo(mlo, sm); mhi = widenHi(mhi, sm); }
+@final class ProbeMove {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const dv = v128.load(b);
+    if (s == 0) return f32x4.mul(v128.load(c), dv);
+    const xv = v128.load(d);
+    return f32x4.mul(f32x4.sub(xv, f32x4.sub(xv, f32x4.mul(k0, dv))), dv); // x0 − y: exact (Sterbenz) when close
   }
-  if (move) sdisp = hsum(mlo, mhi);
-  return hsum(lo, hi);
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(a, f32x4.sub(v128.load(d), f32x4.mul(k0, v128.load(b))));
+    return f32x4.splat(0);
+  }
+}
+
+/** Pass C: p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ (the difference first) in one pass. */
+@final class PAndDiff {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const dv = v128.load(b), gv = v128.load(c);
+    return s == 0 ? f32x4.mul(gv, dv) : f32x4.mul(f32x4.sub(gv, v128.load(d)), dv);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 let spd: f64 = 0;
 
-/** Pass C: p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ (the difference first) in one pass. */
+function dotProbe(move: bool): f64 {
+  const z = none();
+  if (move) {
+    pass<ProbeMove>(NPAD, X, scratch(D), scratch(GP), scratch(X0), X, X, splat(tau), z, z, z, z, z, z, z, z, z, 0);
+    sdisp = sum1;
+  } else pass<Probe>(NPAD, X, scratch(D), scratch(GP), X, X, X, z, z, z, z, z, z, z, z, z, z, 0);
+  return sum0;
+}
+
 function pAndDiff(): f64 {
-  const d = scratch(D), gp = scratch(GP), gt = scratch(GT), bytes = <usize>NPAD << 2;
-  let lo = f64x2.splat(0), hi = f64x2.splat(0), dlo = f64x2.splat(0), dhi = f64x2.splat(0);
-  let i: usize = 0;
-  while (i < bytes) {
-    const k = bytes - i >= 512 ? 32 : 16;
-    let s = f32x4.splat(0), sd = f32x4.splat(0);
-    for (let j = 0; j < k; j++) {
-      const dv = v128.load(d + i), gv = v128.load(gp + i);
-      s = f32x4.add(s, f32x4.mul(gv, dv));
-      sd = f32x4.add(sd, f32x4.mul(f32x4.sub(gv, v128.load(gt + i)), dv));
-      i += 16;
-    }
-    lo = widenLo(lo, s); hi = widenHi(hi, s);
-    dlo = widenLo(dlo, sd); dhi = widenHi(dhi, sd);
-  }
-  spd = hsum(dlo, dhi);
-  return hsum(lo, hi);
+  const z = none();
+  pass<PAndDiff>(NPAD, X, scratch(D), scratch(GP), scratch(GT), X, X, z, z, z, z, z, z, z, z, z, z, 0);
+  spd = sum1;
+  return sum0;
 }
 
 export function glyderEnter(base: i32, k: i32): void {
