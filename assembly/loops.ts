@@ -5,7 +5,8 @@
 // an operation: a @final class with these three @inline methods (each operation writes all
 // three: a method inherited from a shared base would be virtual and not inline), called on a
 // null instance (never allocated), so everything inlines into one loop per use:
-//   op.sums(): i32           how many sums the pass accumulates (0..4)
+//   op.sums(): i32           how many sums the pass accumulates (0..6)
+//   op.accumulators(): i32   f32x4 accumulators per sum, 1 or 2 (see below)
 //   op.term(s, a..f, k0..k9, mode): v128
 //                            the f32x4 of products sum s adds at these cursors (read before
 //                            update writes)
@@ -15,28 +16,40 @@
 // k0..k9 are the operation's f32x4 constants (splats) and mode a compile-time choice of
 // variant; both reach the methods as arguments, so they stay in locals.
 //
-// Results: the sums in sum0..sum3 (f64), and, for a pass without sums, the finiteness
+// Results: the sums in sum0..sum5 (f64), and, for a pass without sums, the finiteness
 // accumulator as the return value (finiteAfter gives the exact verdict). A pass with sums
 // ignores what update returns (a loop-carried accumulator would cost a dependent add per
 // vector): an operation that writes there folds y·0 into a sum, which is NaN exactly when y is
 // not finite.
 //
-// The sums' order is fixed: each sum has two f32x4 accumulators taking alternate vectors of a
-// block of at most 64 vectors (256 floats: at most 32 products per lane in f32), the block's
-// sum (their sum) widens into two f64x2 accumulators, and hsum adds those. The same bits in
-// every runtime and in both builds.
+// The sums' order is fixed: at most 32 products per lane are added in f32 before a block's sum
+// widens into two f64x2 accumulators, and hsum adds those. op.accumulators() (1 or 2) says how
+// many f32x4 accumulators each sum has: two take alternate vectors of a 64-vector block (the
+// block's sum is theirs), for passes with few sums whose single chain would wait on each add;
+// one takes a 32-vector block, for passes whose several chains already run side by side. The
+// tail of a vector goes in 16-vector blocks. The same bits in every runtime and in both builds.
 //
 // The speed/size choice is made here and nowhere else (ROLLED): the speed build unrolls four
 // vectors per iteration in passes without sums (two when the caller asks, U = Two) and two
 // (one per accumulator) in passes with sums; the size build takes one vector at a time, its two accumulators trading places after
 // each, which adds the same products in the same order.
-import { ROLLED, PAD, widenLo, widenHi, hsum, sum4 } from './simd';
+import { PAD, widenLo, widenHi, hsum, sum4 as tree4 } from './simd';
+
+// The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed) does
+// not unroll loops (assembly/loops.ts makes that choice for every sweep). Its results are the
+// same bit for bit: only the order of the finiteness accumulator changes, and its verdict is
+// exact either way (see finiteAfter).
+// @ts-ignore: decorator
+@inline const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
+
 
 // Results of the last pass's sums (read right after it).
 export let sum0: f64 = 0;
 export let sum1: f64 = 0;
 export let sum2: f64 = 0;
 export let sum3: f64 = 0;
+export let sum4: f64 = 0;
+export let sum5: f64 = 0;
 
 /**
  * How far the speed build unrolls a pass without sums (U): four vectors per iteration, or two
@@ -68,18 +81,21 @@ export let sum3: f64 = 0;
       if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
       const y2 = op.update(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       const y3 = op.update(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-      ok = f32x4.add(ok, sum4(y0, y1, y2, y3));
+      ok = f32x4.add(ok, tree4(y0, y1, y2, y3));
       o += 64;
     }
     return ok;
   }
   let L0 = f64x2.splat(0), H0 = f64x2.splat(0), L1 = f64x2.splat(0), H1 = f64x2.splat(0);
   let L2 = f64x2.splat(0), H2 = f64x2.splat(0), L3 = f64x2.splat(0), H3 = f64x2.splat(0);
+  let L4 = f64x2.splat(0), H4 = f64x2.splat(0), L5 = f64x2.splat(0), H5 = f64x2.splat(0);
+  // two accumulators per sum: 64-vector blocks while 64 are left, then 16; one: 32, then 16
+  const two = op.accumulators() == 2, block: usize = two ? 64 << 4 : 32 << 4;
   while (o < end) {
-    // a block: 64 vectors, or what is left (a multiple of PAD / 4 = 16 vectors, so even)
-    const stop = end - o >= 64 << 4 ? o + (64 << 4) : end;
+    const stop = o + (end - o >= block ? block : 16 << 4); // (end − o is a multiple of PAD / 4 = 16 vectors)
     let p0 = f32x4.splat(0), q0 = f32x4.splat(0), p1 = f32x4.splat(0), q1 = f32x4.splat(0);
-    let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0), q3 = f32x4.splat(0);
+    let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0);
+    let p4 = f32x4.splat(0), p5 = f32x4.splat(0);
     while (o < stop) {
       // p_s takes the even vectors, q_s the odd ones: the speed build takes both in one
       // iteration, the size build one at a time, the two accumulators trading places after each
@@ -87,27 +103,33 @@ export let sum3: f64 = 0;
       const t1 = S > 1 ? f32x4.add(p1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
       const t2 = S > 2 ? f32x4.add(p2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
       const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
+      const t4 = S > 4 ? f32x4.add(p4, op.term(4, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
+      const t5 = S > 5 ? f32x4.add(p5, op.term(5, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
       op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       o += 16;
-      if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; p3 = q3; q3 = t3; continue; }
-      p0 = t0; p1 = t1; p2 = t2; p3 = t3;
+      if (!two) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; continue; }
+      if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; continue; }
+      p0 = t0; p1 = t1; p2 = t2;
       q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
       if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
       if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-      if (S > 3) q3 = f32x4.add(q3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
       op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
       o += 16;
     }
-    const s0 = f32x4.add(p0, q0);
+    const s0 = two ? f32x4.add(p0, q0) : p0;
     L0 = widenLo(L0, s0); H0 = widenHi(H0, s0);
-    if (S > 1) { const s1 = f32x4.add(p1, q1); L1 = widenLo(L1, s1); H1 = widenHi(H1, s1); }
-    if (S > 2) { const s2 = f32x4.add(p2, q2); L2 = widenLo(L2, s2); H2 = widenHi(H2, s2); }
-    if (S > 3) { const s3 = f32x4.add(p3, q3); L3 = widenLo(L3, s3); H3 = widenHi(H3, s3); }
+    if (S > 1) { const s1 = two ? f32x4.add(p1, q1) : p1; L1 = widenLo(L1, s1); H1 = widenHi(H1, s1); }
+    if (S > 2) { const s2 = two ? f32x4.add(p2, q2) : p2; L2 = widenLo(L2, s2); H2 = widenHi(H2, s2); }
+    if (S > 3) { L3 = widenLo(L3, p3); H3 = widenHi(H3, p3); }
+    if (S > 4) { L4 = widenLo(L4, p4); H4 = widenHi(H4, p4); }
+    if (S > 5) { L5 = widenLo(L5, p5); H5 = widenHi(H5, p5); }
   }
   sum0 = hsum(L0, H0);
   if (S > 1) sum1 = hsum(L1, H1);
   if (S > 2) sum2 = hsum(L2, H2);
   if (S > 3) sum3 = hsum(L3, H3);
+  if (S > 4) sum4 = hsum(L4, H4);
+  if (S > 5) sum5 = hsum(L5, H5);
   return ok;
 }
 
@@ -125,6 +147,14 @@ export let sum3: f64 = 0;
   return sweep<T, Two>(n, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
 }
 
+/**
+ * Whether a pass in this mode gets its own loop: in the speed build, when the caller says the
+ * mode is hot; in the size build never (its modes share one loop, the mode chosen per vector).
+ * Kernels ask this rather than testing the build.
+ */
+// @ts-ignore: decorator
+@inline export function ownLoop(hot: bool): bool { return !ROLLED && hot; }
+
 /** A zero f32x4, for the constants an operation does not use. */
 // @ts-ignore: decorator
 @inline export function none(): v128 { return f32x4.splat(0); }
@@ -139,6 +169,8 @@ export let sum3: f64 = 0;
 @final class NormSq {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -168,6 +200,8 @@ export function normSq(a: usize, n: u32): f64 {
 @final class Dots {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 3; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -214,6 +248,8 @@ export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
 @final class Copy {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }

@@ -9,12 +9,6 @@
 // @ts-ignore: decorator
 @inline export const PAD: u32 = 64;
 
-// The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed) does
-// not unroll loops (assembly/loops.ts makes that choice for every sweep). Its results are the
-// same bit for bit: only the order of the finiteness accumulator changes, and its verdict is
-// exact either way (see finiteAfter).
-// @ts-ignore: decorator
-@inline export const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
 // @ts-ignore: decorator
 @inline export function hsum(lo: v128, hi: v128): f64 {
   // fixed order: (lane0 + lane1) + (lane2 + lane3)

@@ -15,7 +15,10 @@ const RELEASES = [v020];
  */
 const REROUNDED: Record<string, string[]> = {
   // 0.3.0: Adam's direction in the base's one rounding form (bases/adam.ts), sums by one driver (loops.ts)
-  '0.2.0': ['{rule:clara,base:adam,unitStep:true}', '{rule:glyder,base:sgd}', '{rule:glyder,base:adam}'],
+  '0.2.0': [
+    '{rule:clara,base:adam,unitStep:true}', '{rule:glyder,base:sgd}', '{rule:glyder,base:adam}',
+    '{rule:gala,base:momentum}', '{rule:secant,base:sgd}', '{rule:secant,base:momentum}', '{rule:secant,base:sign}',
+  ],
 };
 
 const g = suite('golden checkpoints');

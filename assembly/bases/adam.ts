@@ -14,8 +14,8 @@
 // the decay is lost).
 import { P, G, NPAD, hyper, slot, state } from '../layout';
 import { HP_weightDecay, HP_beta1, HP_beta2, HP_eps, S_step } from '../ids';
-import { finiteAfter, ROLLED } from '../simd';
-import { pass, splat, none } from '../loops';
+import { finiteAfter } from '../simd';
+import { pass, splat, none, ownLoop } from '../loops';
 import { wideGrad } from '../step';
 import { powi } from '../math';
 
@@ -60,6 +60,8 @@ export let dirK: f64 = 0, dirE: f64 = 0;
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
@@ -99,10 +101,10 @@ export let dirK: f64 = 0, dirE: f64 = 0;
 // @ts-ignore: decorator
 @noinline export function adamUpdate(lr: f64, c: f64): bool {
   const l2 = hyper(HP_weightDecay) > 0;
-  if (ROLLED || wideGrad) return anyForm(lr, c, (l2 ? L2 : PLAIN) | (wideGrad ? WIDE : 0));
+  if (!ownLoop(!wideGrad)) return anyForm(lr, c, (l2 ? L2 : PLAIN) | (wideGrad ? WIDE : 0));
   return l2 ? run(lr, c, L2) : run(lr, c, PLAIN);
 }
 // @ts-ignore: decorator
 @noinline export function adamwUpdate(lr: f64, c: f64): bool {
-  return ROLLED || wideGrad ? anyForm(lr, c, DECOUPLED | (wideGrad ? WIDE : 0)) : run(lr, c, DECOUPLED);
+  return !ownLoop(!wideGrad) ? anyForm(lr, c, DECOUPLED | (wideGrad ? WIDE : 0)) : run(lr, c, DECOUPLED);
 }

@@ -3,8 +3,8 @@
 // The same pass serves `sign` (d → sign(d)) and `normalized` (lr → lr/‖d‖): see those files.
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
-import { finiteAfter, sign4, ROLLED } from '../simd';
-import { pass, splat, none } from '../loops';
+import { finiteAfter, sign4 } from '../simd';
+import { pass, splat, none, ownLoop } from '../loops';
 
 // @ts-ignore: decorator
 @inline const NESTEROV = 1;
@@ -15,6 +15,8 @@ import { pass, splat, none } from '../loops';
 @final class Buffered {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
@@ -44,7 +46,7 @@ import { pass, splat, none } from '../loops';
 // @ts-ignore: decorator
 @noinline export function bufferedUpdate(lr: f64, c: f64, signed: bool): bool {
   const mode = (hyper(HP_nesterov) != 0 ? NESTEROV : 0) | (signed ? SIGNED : 0);
-  if (ROLLED) return run(lr, c, mode); // the size build: one loop, the variant chosen per vector
+  if (!ownLoop(true)) return run(lr, c, mode);
   switch (mode) {
     case 0: return run(lr, c, 0);
     case NESTEROV: return run(lr, c, NESTEROV);

@@ -3,8 +3,8 @@
 // value up to rounding.
 import { P, G, NPAD, hyper } from '../layout';
 import { HP_weightDecay } from '../ids';
-import { finiteAfter, ROLLED } from '../simd';
-import { pass, splat, none } from '../loops';
+import { finiteAfter } from '../simd';
+import { pass, splat, none, ownLoop } from '../loops';
 
 // @ts-ignore: decorator
 @inline const PLAIN = 0;
@@ -15,6 +15,8 @@ import { pass, splat, none } from '../loops';
 @final class Sgd {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
@@ -32,8 +34,7 @@ import { pass, splat, none } from '../loops';
 
 export function sgdUpdate(lr: f64, c: f64): bool {
   const wd = hyper(HP_weightDecay), lrc = splat(lr * c), lrwd = splat(lr * wd), z = none();
-  // (the size build: one loop, the form chosen per vector)
-  const ok = ROLLED ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, wd > 0 ? DECAYED : PLAIN)
+  const ok = !ownLoop(true) ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, wd > 0 ? DECAYED : PLAIN)
     : wd > 0 ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, DECAYED)
     : pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, PLAIN);
   return finiteAfter(ok, P, NPAD);

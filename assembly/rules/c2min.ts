@@ -14,8 +14,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
-import { finiteAfter, ROLLED } from '../simd';
-import { dotNorms, normSq, sum0, sum1, pass, splat, none } from '../loops';
+import { finiteAfter } from '../simd';
+import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 
@@ -38,6 +38,8 @@ export function c2minWants(loss: f64): bool {
 @final class Update {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
@@ -73,7 +75,7 @@ export function c2minWants(loss: f64): bool {
 }
 
 function update(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
-  if (ROLLED || mode != ACCEPT) return anyUpdate(mode, k0, k1, k2, k3);
+  if (!ownLoop(mode == ACCEPT)) return anyUpdate(mode, k0, k1, k2, k3);
   const z = none();
   return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, z, z, ACCEPT), X, NPAD);
 }

@@ -32,6 +32,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 2; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(b), y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
@@ -61,6 +63,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 2; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
@@ -80,6 +84,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 @final class AdamPath {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

@@ -21,7 +21,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, BASE_adamw, BASE_momentum, HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection, S_dadapt_D, S_dadapt_R, S_dadapt_G0, T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm } from '../generated/ids';
 import { allFinite } from '../simd';
-import { normSq, copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { normSq, copy, pass, splat, none, sum0, sum1, ownLoop } from '../loops';
 import { nextM, nextV, direction } from '../bases/adam';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
@@ -43,6 +43,8 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
 @final class SgdForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -87,6 +89,8 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const ge = adamGe(a, b, k0, k1, mode), sv = v128.load(e);
@@ -117,11 +121,13 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
   return isFinite(sumB) || allFinite(X, NPAD);
 }
 
-// one function per form, so each loop compiles on its own
+// one function per form in the speed build, so each loop compiles on its own; one loop for both in the size build
 // @ts-ignore: decorator
 @noinline function adamPassL2(eta: f64, c: f64): bool { return adamPass(eta, c, L2); }
 // @ts-ignore: decorator
 @noinline function adamPassDecoupled(eta: f64, c: f64): bool { return adamPass(eta, c, DECOUPLED); }
+// @ts-ignore: decorator
+@noinline function adamPassAny(eta: f64, c: f64, mode: i32): bool { return adamPass(eta, c, mode); }
 
 export function dadaptStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
@@ -136,7 +142,8 @@ export function dadaptStep(base: i32, loss: f64): i32 {
     const B = hyper(HP_dadapt_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
     eta = D * lr * B;
     countStep();
-    finite = base == BASE_adamw ? adamPassDecoupled(eta, c) : adamPassL2(eta, c);
+    finite = !ownLoop(true) ? adamPassAny(eta, c, base == BASE_adamw ? DECOUPLED : L2)
+      : base == BASE_adamw ? adamPassDecoupled(eta, c) : adamPassL2(eta, c);
     R = b3 * R + (1 - b3) * sumA;
     sNorm = sumB;
     dHat = sNorm > 0 ? R / ((1 - b3) * sNorm) : 0;

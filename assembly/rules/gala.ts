@@ -16,8 +16,7 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr } from '../ids';
 import { BASE_normalized, HP_gala_delta, HP_gala_etaMin, HP_gala_etaMax, HP_gala_alignment, C_gala_alignment_same_batch, HP_gala_centred, S_gala_A, S_gala_Q, S_gala_eta, S_gala_started, T_gala_alignment, T_gala_curvature, T_gala_q, T_gala_roundSkipped, T_gala_A, T_gala_Q } from '../generated/ids';
-import { widenLo, widenHi, hsum, ROLLED } from '../simd';
-import { copy } from '../loops';
+import { copy, pass, none, sum0, sum1, sum2, sum3, sum4 } from '../loops';
 import { baseSlots, baseReduce, baseUpdate, keepsSquares } from '../bases/index';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
@@ -35,12 +34,52 @@ const H: u32 = 0, BACKUP: u32 = 1; // scratch: the probe gradient h, the backup 
  * params: galaLeave restores them from the backup, and x_{t−1} stays in its slot untouched.
  */
 export function galaEnter(base: i32, k: i32): void {
-  const end = X + (<usize>NPAD << 2);
-  let x = X, p = prev(base), b = scratch(BACKUP);
-  while (x < end) {
-    v128.store(b, v128.load(x));
-    v128.store(x, v128.load(p));
-    x += 16; p += 16; b += 16;
+  const z = none();
+  pass<Enter>(NPAD, X, prev(base), scratch(BACKUP), X, X, X, z, z, z, z, z, z, z, z, z, z, 0);
+}
+
+/** backup ← x, x ← x_{t−1}. a: x, b: x_{t−1}, c: the backup. */
+@final class Enter {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(c, v128.load(a));
+    v128.store(a, v128.load(b));
+    return f32x4.splat(0);
+  }
+}
+
+/**
+ * x ← x_t from the backup; sums ‖g‖², ⟨g,h⟩, ‖g−h‖², ⟨g, x_{t−1}−x_t⟩ and ‖x_{t−1}−x_t‖²
+ * (differences first). a: x, b: g, c: h, d: x_{t−1}, e: the backup (x_t).
+ */
+@final class Leave {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 5; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const gv = v128.load(b), hv = v128.load(c);
+    const dv = f32x4.sub(v128.load(d), v128.load(e)); // x_{t−1} − x_t = −Δ
+    if (s == 0) return f32x4.mul(gv, gv);
+    if (s == 1) return f32x4.mul(gv, hv);
+    if (s == 2) { const ev = f32x4.sub(gv, hv); return f32x4.mul(ev, ev); }
+    return s == 3 ? f32x4.mul(gv, dv) : f32x4.mul(dv, dv);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(a, v128.load(e));
+    return f32x4.splat(0);
   }
 }
 
@@ -56,34 +95,9 @@ let reduced = false;
  * step that follows a successful closure.
  */
 export function galaLeave(base: i32, k: i32): void {
-  const end = X + (<usize>NPAD << 2);
-  let x = X, g = G, h = scratch(H), p = prev(base), b = scratch(BACKUP);
-  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ghL = f64x2.splat(0), ghH = f64x2.splat(0);
-  let dfL = f64x2.splat(0), dfH = f64x2.splat(0), gdL = f64x2.splat(0), gdH = f64x2.splat(0);
-  let d2L = f64x2.splat(0), d2H = f64x2.splat(0);
-  while (x < end) {
-    const k = end - x >= 512 ? 32 : 16; // ≤ 32 products per lane before widening
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0), s4 = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const xp = v128.load(p), xt = v128.load(b); // x_{t−1} from its slot, x_t from the backup
-      v128.store(x, xt);
-      const gv = v128.load(g), hv = v128.load(h);
-      const dv = f32x4.sub(xp, xt); // x_{t−1} − x_t = −Δ
-      const e = f32x4.sub(gv, hv);
-      s0 = f32x4.add(s0, f32x4.mul(gv, gv));
-      s1 = f32x4.add(s1, f32x4.mul(gv, hv));
-      s2 = f32x4.add(s2, f32x4.mul(e, e));
-      s3 = f32x4.add(s3, f32x4.mul(gv, dv));
-      s4 = f32x4.add(s4, f32x4.mul(dv, dv));
-      x += 16; g += 16; h += 16; p += 16; b += 16;
-    }
-    ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0);
-    ghL = widenLo(ghL, s1); ghH = widenHi(ghH, s1);
-    dfL = widenLo(dfL, s2); dfH = widenHi(dfH, s2);
-    gdL = widenLo(gdL, s3); gdH = widenHi(gdH, s3);
-    d2L = widenLo(d2L, s4); d2H = widenHi(d2H, s4);
-  }
-  sgg = hsum(ggL, ggH); sgh = hsum(ghL, ghH); sdiff = hsum(dfL, dfH); sgd = hsum(gdL, gdH); sd2 = hsum(d2L, d2H);
+  const z = none();
+  pass<Leave>(NPAD, X, G, scratch(H), prev(base), scratch(BACKUP), X, z, z, z, z, z, z, z, z, z, z, 0);
+  sgg = sum0; sgh = sum1; sdiff = sum2; sgd = sum3; sd2 = sum4;
   reduced = true;
 }
 

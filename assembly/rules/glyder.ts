@@ -15,7 +15,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from 
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
 import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { copy, pass, splat, none, sum0, sum1, ownLoop } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
@@ -66,6 +66,8 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
@@ -85,6 +87,8 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 @final class CommitPass {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
@@ -116,7 +120,8 @@ function modeOf(base: i32): i32 {
 }
 
 function sweepDirection(base: i32): void {
-  switch (modeOf(base)) {
+  if (!ownLoop(true)) sweep<DirectionPass>(modeOf(base), 0);
+  else switch (modeOf(base)) {
     case ADAM: sweep<DirectionPass>(ADAM, 0); break;
     case MOMENTUM: sweep<DirectionPass>(MOMENTUM, 0); break;
     case NESTEROV: sweep<DirectionPass>(NESTEROV, 0); break;
@@ -127,7 +132,8 @@ function sweepDirection(base: i32): void {
 
 function sweepCommit(base: i32, eta: f64): bool {
   let ok: v128;
-  switch (modeOf(base)) {
+  if (!ownLoop(true)) ok = sweep<CommitPass>(modeOf(base) == NESTEROV ? MOMENTUM : modeOf(base), eta);
+  else switch (modeOf(base)) {
     case ADAM: ok = sweep<CommitPass>(ADAM, eta); break;
     case SGD: ok = sweep<CommitPass>(SGD, eta); break;
     default: ok = sweep<CommitPass>(MOMENTUM, eta); // (Nesterov commits the same buffer)
@@ -137,39 +143,32 @@ function sweepCommit(base: i32, eta: f64): bool {
 
 // The probe passes: a: x, b: d, c: g', d: x0 (or g^τ in pAndDiff); k0: τ.
 
-/** ⟨g', d⟩. */
-@final class Probe {
-  // @ts-ignore: decorator
-  @inline sums(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    return f32x4.mul(v128.load(c), v128.load(b));
-  }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
-}
+// @ts-ignore: decorator
+@inline const MOVE = 1;
 
 /**
- * ⟨g', d⟩, and x ← x0 − τ·d in the same pass, summing the realized displacement along d,
- * ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32 stored).
+ * ⟨g', d⟩; with MOVE (a run-time choice, as one loop), also x ← x0 − τ·d in the same pass,
+ * summing the realized displacement along d, ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32
+ * stored).
  */
-@final class ProbeMove {
+@final class Probe {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const dv = v128.load(b);
     if (s == 0) return f32x4.mul(v128.load(c), dv);
+    if (mode != MOVE) return f32x4.splat(0);
     const xv = v128.load(d);
     return f32x4.mul(f32x4.sub(xv, f32x4.sub(xv, f32x4.mul(k0, dv))), dv); // x0 − y: exact (Sterbenz) when close
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    v128.store(a, f32x4.sub(v128.load(d), f32x4.mul(k0, v128.load(b))));
+    if (mode == MOVE) v128.store(a, f32x4.sub(v128.load(d), f32x4.mul(k0, v128.load(b))));
     return f32x4.splat(0);
   }
 }
@@ -178,6 +177,8 @@ function sweepCommit(base: i32, eta: f64): bool {
 @final class PAndDiff {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -193,10 +194,8 @@ let spd: f64 = 0;
 
 function dotProbe(move: bool): f64 {
   const z = none();
-  if (move) {
-    pass<ProbeMove>(NPAD, X, scratch(D), scratch(GP), scratch(X0), X, X, splat(tau), z, z, z, z, z, z, z, z, z, 0);
-    sdisp = sum1;
-  } else pass<Probe>(NPAD, X, scratch(D), scratch(GP), X, X, X, z, z, z, z, z, z, z, z, z, z, 0);
+  pass<Probe>(NPAD, X, scratch(D), scratch(GP), scratch(X0), X, X, splat(tau), z, z, z, z, z, z, z, z, z, move ? MOVE : 0);
+  if (move) sdisp = sum1;
   return sum0;
 }
 

@@ -8,8 +8,8 @@
 import { P as X, G, N, NPAD, hyper, state, setState, setStat, slot } from '../layout';
 import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
 import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
-import { finiteAfter, ROLLED } from '../simd';
-import { diffNorms, normSq, sum0, sum1, pass, splat, none } from '../loops';
+import { finiteAfter } from '../simd';
+import { diffNorms, normSq, sum0, sum1, pass, splat, none, ownLoop } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { below, leak } from '../loss';
 import { powf } from '../math';
@@ -58,6 +58,8 @@ function growth(retraced: bool): f64 {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
@@ -84,7 +86,7 @@ function growth(retraced: bool): f64 {
 // @ts-ignore: decorator
 @noinline function anySweep(mode: i32, k: f64): bool { return sweep(mode, k); }
 
-function moveAll(alpha: f64): bool { return ROLLED ? anySweep(MOVE, alpha) : sweep(MOVE, alpha); }
+function moveAll(alpha: f64): bool { return ownLoop(true) ? sweep(MOVE, alpha) : anySweep(MOVE, alpha); }
 
 export function p2minStep(base: i32, loss: f64): i32 {
   // (nothing, stats included, is written before the finiteness checks)

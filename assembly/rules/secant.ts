@@ -12,8 +12,8 @@
 import { P as X, G, NPAD, hyper, state, setState, setStat, scratch, setGrads } from '../layout';
 import { HP_lr, BATCH_fresh, BATCH_repeat } from '../ids';
 import { HP_secant_formula, HP_secant_evaluations, HP_secant_probe, C_secant_probe_sign, C_secant_formula_damped, C_secant_formula_ridge, C_secant_formula_bb1, C_secant_formula_bb2, HP_secant_probeScale, S_secant_eta, S_secant_started, T_secant_ss, T_secant_sy, T_secant_yy, T_secant_fallback } from '../generated/ids';
-import { sign4, widenLo, widenHi, hsum } from '../simd';
-import { copy } from '../loops';
+import { sign4 } from '../simd';
+import { copy, pass, splat, none, sum0, sum1, sum2, sum3 } from '../loops';
 import { baseUpdate } from '../bases/index';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 
@@ -28,6 +28,46 @@ const H0: u32 = 0, H1: u32 = 1, BACKUP: u32 = 2; // scratch vectors
 @inline function grad(): usize { return twoEvals() ? scratch(H0) : G; }
 
 export function secantProbes(base: i32): i32 { return 2; }
+
+// @ts-ignore: decorator
+@inline const SIGN = 1;  // the probe displacement is sign(g)
+/** s = g or sign(g). */
+// @ts-ignore: decorator
+@inline function probe(g: usize, mode: i32): v128 { const gv = v128.load(g); return mode == SIGN ? sign4(gv) : gv; }
+
+/** x ← backup + k0·s. a: x, b: g, c: the backup. */
+@final class LookAhead {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 0; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(a, f32x4.add(v128.load(c), f32x4.mul(k0, probe(b, mode))));
+    return f32x4.splat(0);
+  }
+}
+
+/** g·g, s·s, s·y, y·y with y = h1 − h0 formed first. a: g, b: h0, c: h1. */
+@final class Secant {
+  // @ts-ignore: decorator
+  @inline sums(): i32 { return 4; }
+  // @ts-ignore: decorator
+  @inline accumulators(): i32 { return 1; }
+  // @ts-ignore: decorator
+  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    const gv = v128.load(a), y = f32x4.sub(v128.load(c), v128.load(b)), sv = probe(a, mode);
+    return s == 0 ? f32x4.mul(gv, gv) : s == 1 ? f32x4.mul(sv, sv) : s == 2 ? f32x4.mul(sv, y) : f32x4.mul(y, y);
+  }
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
+}
 export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 
 /**
@@ -36,14 +76,8 @@ export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_r
  */
 export function secantEnter(base: i32, k: i32): void {
   if (k == 0) { copy(scratch(BACKUP), X, NPAD); return; }
-  const vc = f32x4.splat(<f32>hyper(HP_secant_probeScale)), sgn = signProbe(), end = X + (<usize>NPAD << 2);
-  let x = X, s = grad(), b = scratch(BACKUP);
-  while (x < end) {
-    let sv = v128.load(s);
-    if (sgn) sv = sign4(sv);
-    v128.store(x, f32x4.add(v128.load(b), f32x4.mul(vc, sv)));
-    x += 16; s += 16; b += 16;
-  }
+  const z = none();
+  pass<LookAhead>(NPAD, X, grad(), scratch(BACKUP), X, X, X, splat(hyper(HP_secant_probeScale)), z, z, z, z, z, z, z, z, z, signProbe() ? SIGN : 0);
 }
 
 /** Puts x back exactly from the backup (never x − c·s, which is not exact in float32), whatever the closure wrote. */
@@ -65,30 +99,11 @@ export function secantEta(formula: i32, ss: f64, sy: f64, yy: f64): f64 {
 let sgg: f64 = 0, sss: f64 = 0, ssy: f64 = 0, syy: f64 = 0;
 
 
-/** One pass over g, h0, h1: g·g, s·s, s·y, y·y with y = h1 − h0 formed first. */
+/** One pass over g, h0, h1 (Secant). */
 function reduce(sgn: bool): void {
-  let g = grad(), a = scratch(H0), b = scratch(H1);
-  const last = g + (<usize>NPAD << 2);
-  let ggL = f64x2.splat(0), ggH = f64x2.splat(0), ssL = f64x2.splat(0), ssH = f64x2.splat(0);
-  let syL = f64x2.splat(0), syH = f64x2.splat(0), yyL = f64x2.splat(0), yyH = f64x2.splat(0);
-  while (g < last) {
-    const k = last - g >= 512 ? 32 : 16;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let i = 0; i < k; i++) {
-      const gv = v128.load(g), y = f32x4.sub(v128.load(b), v128.load(a));
-      const sv = sgn ? sign4(gv) : gv;
-      s0 = f32x4.add(s0, f32x4.mul(gv, gv));
-      s1 = f32x4.add(s1, f32x4.mul(sv, sv));
-      s2 = f32x4.add(s2, f32x4.mul(sv, y));
-      s3 = f32x4.add(s3, f32x4.mul(y, y));
-      g += 16; a += 16; b += 16;
-    }
-    ggL = widenLo(ggL, s0); ggH = widenHi(ggH, s0);
-    ssL = widenLo(ssL, s1); ssH = widenHi(ssH, s1);
-    syL = widenLo(syL, s2); syH = widenHi(syH, s2);
-    yyL = widenLo(yyL, s3); yyH = widenHi(yyH, s3);
-  }
-  sgg = hsum(ggL, ggH); sss = hsum(ssL, ssH); ssy = hsum(syL, syH); syy = hsum(yyL, yyH);
+  const z = none(), g = grad(), a = scratch(H0), b = scratch(H1);
+  pass<Secant>(NPAD, g, a, b, g, g, g, z, z, z, z, z, z, z, z, z, z, sgn ? SIGN : 0); // (one loop: the probe chosen per vector)
+  sgg = sum0; sss = sum1; ssy = sum2; syy = sum3;
 }
 
 export function secantStep(base: i32, loss: f64): i32 {
