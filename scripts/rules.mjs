@@ -10,7 +10,7 @@
 // <id>Grads(k); <id>Wants(loss) optionally for loss rules; <id>Average() when it keeps an
 // averaged iterate.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,13 +86,51 @@ export async function generate() {
     'export function ruleLeave(rule: i32, base: i32, k: i32): void {', voidCases('Leave', 'base, k'), '}',
     'export function ruleWants(rule: i32, loss: f64): bool {', cases('Wants', 'loss', 'true'), '}',
     'export function ruleAverage(rule: i32): usize {', cases('Average', '', '0'), '}', ''];
-  const files = { 'ids.ts': `${[...ids, ...own].join('\n')}\n`, 'dispatch.ts': dispatch.join('\n') };
+  const files = { 'ids.ts': `${[...ids, ...own].join('\n')}\n`, 'dispatch.ts': dispatch.join('\n'), 'ops.ts': anyOp(head) };
   mkdirSync(`${root}assembly/generated`, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     const path = `${root}assembly/generated/${name}`;
     if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
   }
   return files;
+}
+
+/**
+ * assembly/generated/ops.ts: the size build's one operation, AnyOp, which runs the operation
+ * whose class id is in OP (every `@final export class` with a sums() method in assembly/), so
+ * one loop serves every pass there (assembly/loops.ts).
+ */
+function anyOp(head) {
+  const ops = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(`${root}${dir}`).sort()) {
+      const rel = `${dir}/${e}`;
+      if (statSync(`${root}${rel}`).isDirectory()) { if (e !== 'generated' && e !== '__tests__') walk(rel); continue; }
+      if (!e.endsWith('.ts')) continue;
+      for (const m of readFileSync(`${root}${rel}`, 'utf8').matchAll(/^@final export class (\w+) \{\n(?:  \/\/ @ts-ignore: decorator\n)?  @inline sums\(\)/gm)) {
+        ops.push({ name: m[1], from: rel.replace(/^assembly\//, '../').replace(/\.ts$/, ''), alias: `Op${ops.length}` });
+      }
+    }
+  };
+  walk('assembly');
+  const T = 's: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32';
+  const U = T.slice('s: i32, '.length);
+  const A = 'a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode';
+  const each = (call) => `    switch (OP) {\n${ops.map((o, i) => `      case ${i}: return changetype<${o.alias}>(0).${call};`).join('\n')}\n    }`;
+  return [head, ...ops.map((o) => `import { ${o.name} as ${o.alias} } from '${o.from}';`), '',
+    '/** The operation AnyOp runs, as its index here (set by loops.ts before each shared pass). */',
+    'export let OP: u32 = 0;', '',
+    '/** The index of operation T (a constant once inlined). */',
+    '// @ts-ignore: decorator',
+    '@inline export function opIndex<T>(): u32 {',
+    ...ops.map((o, i) => `  if (idof<T>() == idof<${o.alias}>()) return ${i};`),
+    '  return unreachable();', '}', '',
+    '@final export class AnyOp {',
+    '  // @ts-ignore: decorator', '  @inline sums(): i32 {', each('sums()'), '    return 0;', '  }',
+    '  // @ts-ignore: decorator', '  @inline accumulators(): i32 {', each('accumulators()'), '    return 1;', '  }',
+    '  // @ts-ignore: decorator', `  @noinline term(${T}): v128 {`, each(`term(s, ${A})`), '    return f32x4.splat(0);', '  }',
+    '  // @ts-ignore: decorator', `  @noinline update(${U}): v128 {`, each(`update(${A})`), '    return f32x4.splat(0);', '  }',
+    '}', ''].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await generate();

@@ -56,7 +56,7 @@ export let dirK: f64 = 0, dirE: f64 = 0;
  * a: p, b: g, c: m, d: v; k0: wd/c (L2) or lr·wd (DECOUPLED), k1: β1, k2: (1−β1)·c, k3: β2,
  * k4: (1−β2)·c², k5: eps·√bc2, k6: lr·√bc2/bc1, k7: c.
  */
-@final class Adam {
+@final export class Adam {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

@@ -12,7 +12,7 @@ import { pass, splat, none, ownLoop } from '../loops';
 @inline const SIGNED = 2;
 
 /** a: p, b: g, c: the buffer; k0: c, k1: wd, k2: mu, k3: lr; mode: NESTEROV | SIGNED. */
-@final class Buffered {
+@final export class Buffered {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

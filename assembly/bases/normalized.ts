@@ -14,7 +14,7 @@ import { bufferedUpdate } from './momentum';
 let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
 
 /** a: g, b: the buffer, c: p; k0: β, k1: γ. Sums g·g, u·g, u·u with u = β·b + γ·p. */
-@final class Directions {
+@final export class Directions {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 3; }
   // @ts-ignore: decorator

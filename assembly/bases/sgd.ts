@@ -12,7 +12,7 @@ import { pass, splat, none, ownLoop } from '../loops';
 @inline const DECAYED = 1;
 
 /** a: p, b: g; k0: lr·c, k1: lr·wd. */
-@final class Sgd {
+@final export class Sgd {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

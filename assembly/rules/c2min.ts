@@ -35,7 +35,7 @@ export function c2minWants(loss: f64): bool {
 @inline const RETRACE = 2;  // x ← x + k0·P + k1·m
 
 /** a: x, b: g, c: P, d: m. */
-@final class Update {
+@final export class Update {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

@@ -28,7 +28,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 // sgd: u = r·g;  x ← x − η·(us ? u : g);  p ← (1−c)p + c·u; the sum is ‖p_new‖² + x_new·0
 // (NaN exactly when a new parameter is not finite: the path itself cannot overflow).
 // a: x, b: g, c: p; k0: the step (η·r or η), k1: 1 − c, k2: c·r.
-@final class SgdPath {
+@final export class SgdPath {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
@@ -59,7 +59,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   const ge = f32x4.add(v128.load(b), f32x4.mul(k0, v128.load(a)));
   return direction(nextM(v128.load(c), ge, k1, k2), nextV(v128.load(d), ge, k3, k4), k6, k5);
 }
-@final class AdamDir {
+@final export class AdamDir {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -81,7 +81,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 
 // adam pass 2: m, v written (the same arithmetic as pass 1), x ← x − step·a, p ← (1−c)p + c·r·a;
 // the sum is ‖p_new‖² + x_new·0. Cursors as pass 1, and f: p; k5: the step, k6: 1 − c, k7: c·r.
-@final class AdamPath {
+@final export class AdamPath {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator

@@ -22,7 +22,7 @@ import { powi, exp, bound } from '../math';
 @inline const SGD = 1;
 
 /** a: x, b: g, c: the path; k0: 1−c, k1: c/‖g‖, k2: η. p ← (1−c)p + (c/‖g‖)·g; SGD also x ← x − η·g. */
-@final class Path {
+@final export class Path {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

@@ -40,7 +40,7 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
  */
 // @ts-ignore: decorator
 @inline function sgdGe(a: usize, b: usize, k1: v128, k2: v128): v128 { return f32x4.add(f32x4.mul(k1, v128.load(b)), f32x4.mul(k2, v128.load(a))); }
-@final class SgdForm {
+@final export class SgdForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -85,7 +85,7 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
   const xv = v128.load(a), q = direction(mn, vn, k9, k8);
   return mode == DECOUPLED ? f32x4.sub(xv, f32x4.add(f32x4.mul(k1, xv), q)) : f32x4.sub(xv, q);
 }
-@final class AdamForm {
+@final export class AdamForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator

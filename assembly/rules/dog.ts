@@ -21,7 +21,7 @@ const X0: u32 = 0, XBAR: u32 = 1; // slots
 let sgg: f64 = 0, sgx: f64 = 0, sxx: f64 = 0, sdd: f64 = 0;
 
 /** a: x, b: g, c: x0. Sums g·g, g·x, x·x, ‖x − x0‖². */
-@final class Sums {
+@final export class Sums {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 4; }
   // @ts-ignore: decorator
@@ -48,7 +48,7 @@ function reduce(): void {
 @inline const AVG = 1;
 
 /** a: x, b: g, c: x̄; k0: η·c, k1: η·λ, k2: w, k3: 1 − w. x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new. */
-@final class Update {
+@final export class Update {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

@@ -39,7 +39,7 @@ export function galaEnter(base: i32, k: i32): void {
 }
 
 /** backup ← x, x ← x_{t−1}. a: x, b: x_{t−1}, c: the backup. */
-@final class Enter {
+@final export class Enter {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
@@ -60,7 +60,7 @@ export function galaEnter(base: i32, k: i32): void {
  * x ← x_t from the backup; sums ‖g‖², ⟨g,h⟩, ‖g−h‖², ⟨g, x_{t−1}−x_t⟩ and ‖x_{t−1}−x_t‖²
  * (differences first). a: x, b: g, c: h, d: x_{t−1}, e: the backup (x_t).
  */
-@final class Leave {
+@final export class Leave {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 5; }
   // @ts-ignore: decorator

@@ -62,7 +62,7 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 }
 
 /** Pass A: d → scratch, x → backup; sums ‖d‖², ‖g‖² (nothing committed). */
-@final class DirectionPass {
+@final export class DirectionPass {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -84,7 +84,7 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 }
 
 /** Pass D: commit the base state (the same arithmetic as pass A, so the same bits) and x ← x0 − η·d. */
-@final class CommitPass {
+@final export class CommitPass {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
@@ -151,7 +151,7 @@ function sweepCommit(base: i32, eta: f64): bool {
  * summing the realized displacement along d, ⟨x0 − x, d⟩ (≈ τ‖d‖², but exactly what float32
  * stored).
  */
-@final class Probe {
+@final export class Probe {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -174,7 +174,7 @@ function sweepCommit(base: i32, eta: f64): bool {
 }
 
 /** Pass C: p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ (the difference first) in one pass. */
-@final class PAndDiff {
+@final export class PAndDiff {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator

@@ -54,7 +54,7 @@ function growth(retraced: bool): f64 {
 @inline const BACK = 1;   // x ← x + k0·P
 
 /** a: x, b: g, c: P. */
-@final class Update {
+@final export class Update {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

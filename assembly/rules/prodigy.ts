@@ -30,7 +30,7 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
  */
 // @ts-ignore: decorator
 @inline function ge(a: usize, b: usize, k0: v128, k1: v128): v128 { return f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(a))); }
-@final class StateForm {
+@final export class StateForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -54,7 +54,7 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 }
 
 /** x ← x − (k0·x + direction(m, v, k1, k2)): decoupled decay inside the one difference, never a factor 1 − dl. a: x, c: m, d: v. */
-@final class ParamForm {
+@final export class ParamForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator

@@ -36,7 +36,7 @@ export function secantProbes(base: i32): i32 { return 2; }
 @inline function probe(g: usize, mode: i32): v128 { const gv = v128.load(g); return mode == SIGN ? sign4(gv) : gv; }
 
 /** x ← backup + k0·s. a: x, b: g, c: the backup. */
-@final class LookAhead {
+@final export class LookAhead {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 0; }
   // @ts-ignore: decorator
@@ -53,7 +53,7 @@ export function secantProbes(base: i32): i32 { return 2; }
 }
 
 /** g·g, s·s, s·y, y·y with y = h1 − h0 formed first. a: g, b: h0, c: h1. */
-@final class Secant {
+@final export class Secant {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 4; }
   // @ts-ignore: decorator
