@@ -11,6 +11,10 @@ import { pass, splat, none, ownLoop } from '../loops';
 // @ts-ignore: decorator
 @inline const SIGNED = 2;
 
+/** The momentum buffer b ← μ·b + ge (shared with the rules that fuse their own update). */
+// @ts-ignore: decorator
+@inline export function nextBuffer(b: v128, ge: v128, mu: v128): v128 { return f32x4.add(f32x4.mul(mu, b), ge); }
+
 /** a: p, b: g, c: the buffer; k0: c, k1: wd, k2: mu, k3: lr; mode: NESTEROV | SIGNED. */
 @final export class Buffered {
   // @ts-ignore: decorator
@@ -25,7 +29,7 @@ import { pass, splat, none, ownLoop } from '../loops';
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     const ge = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x));
-    const bn = f32x4.add(f32x4.mul(k2, v128.load(c)), ge);
+    const bn = nextBuffer(v128.load(c), ge, k2);
     v128.store(c, bn);
     let dir = mode & NESTEROV ? f32x4.add(ge, f32x4.mul(k2, bn)) : bn;
     if (mode & SIGNED) dir = sign4(dir);

@@ -17,6 +17,7 @@ import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curv
 import { finiteAfter } from '../simd';
 import { copy, pass, splat, none, sum0, sum1, ownLoop } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
+import { nextBuffer } from '../bases/momentum';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
@@ -57,7 +58,7 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
   const gv = ge(a, b, k0);
   if (mode == ADAM) return direction(nextM(v128.load(e), gv, k2, k3), nextV(v128.load(f), gv, k4, k5), k6, k7);
   if (mode == SGD) return gv;
-  const bn = f32x4.add(f32x4.mul(k1, v128.load(e)), gv);
+  const bn = nextBuffer(v128.load(e), gv, k1);
   return mode == NESTEROV ? f32x4.add(gv, f32x4.mul(k1, bn)) : bn;
 }
 
@@ -98,7 +99,7 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
     if (mode != SGD) {
       const gv = ge(d, b, k0); // (ge at x0, the x pass A saw)
       if (mode == ADAM) { v128.store(e, nextM(v128.load(e), gv, k2, k3)); v128.store(f, nextV(v128.load(f), gv, k4, k5)); }
-      else v128.store(e, f32x4.add(f32x4.mul(k1, v128.load(e)), gv));
+      else v128.store(e, nextBuffer(v128.load(e), gv, k1));
     }
     const y = f32x4.sub(v128.load(d), f32x4.mul(k8, v128.load(c)));
     v128.store(a, y);
