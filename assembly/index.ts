@@ -2,7 +2,8 @@
 //   init(base, rule, n)             lays out memory once (hyperparameters already written)
 //   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
-import { BASE, P, G, N, NPAD, H_BASE, H_RULE, H_SAVED, layout, slot } from './layout';
+import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper } from './layout';
+import { HP_weightDecay } from './ids';
 import { INIT_BASE, INIT_RULE } from './ids';
 import { baseSlots } from './bases/index';
 import {
@@ -12,7 +13,7 @@ import { allFinite, hash64 } from './simd';
 
 // The ids and layout constants are not exported: the build reads them from assembly/tables.ts
 // and bakes them into the loader (scripts/build.mjs).
-export { bytesNeeded, maxParams } from './layout';
+export { bytesNeeded, maxParams, segments, planned } from './layout';
 
 // What a rule keeps and which kernel function runs come from its description (src/rules/),
 // through generated/dispatch.ts (scripts/rules.mjs).
@@ -37,7 +38,7 @@ export function init(base: i32, rule: i32, n: u32): i32 {
   if (savedVectors(rule, base) < 0) return INIT_RULE;
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
-  return layout(n, <u32>slotsFor(base, rule), scratchVectors(rule, base));
+  return layout(n, <u32>slotsFor(base, rule), scratchVectors(rule, base), hyper(HP_weightDecay));
 }
 
 // Addresses are u32; JS reads an i32 result as signed, so the loader takes them >>> 0.
@@ -54,6 +55,7 @@ export function grads(): usize { return G; }
  * the result codes.
  */
 export function step(loss: f64, hasLoss: i32): i32 {
+  clearPadding(P); clearPadding(G); // (JS views span the padding: what a caller wrote there is not data)
   return ruleStep(load<i32>(BASE + H_RULE), load<i32>(BASE + H_BASE), loss);
 }
 
@@ -72,14 +74,21 @@ export function probes(): i32 { return ruleProbes(rule(), base()); }
 export function probeBatch(k: i32): i32 { return ruleBatch(rule(), k); }
 /** Where the closure writes evaluation k's gradient. */
 export function probeGrads(k: i32): usize { return ruleGrads(rule(), k); }
-export function probeEnter(k: i32): void { ruleEnter(rule(), base(), k); }
-export function probeLeave(k: i32): void { ruleLeave(rule(), base(), k); }
+export function probeEnter(k: i32): void {
+  if (k == 0) { clearPadding(P); clearPadding(G); } // (before anything copies params or reads grads)
+  ruleEnter(rule(), base(), k);
+}
+export function probeLeave(k: i32): void { clearPadding(ruleGrads(rule(), k)); ruleLeave(rule(), base(), k); }
 
 /** Whether step(loss) will read the gradient (a loss rule may retrace and skip it); true for other rules. */
 export function wantsGradient(loss: f64): bool { return ruleWants(rule(), loss); }
 
-/** Hash of the parameters' bytes (the logical n floats): a trajectory fingerprint. */
-export function paramsHash(): u64 { return hash64(P, N << 2); }
+/** Hash of the parameters' bytes (each segment's logical floats, in order): a trajectory fingerprint. */
+export function paramsHash(): u64 {
+  let h: u64 = 0xcbf29ce484222325;
+  for (let k: u32 = 0; k < NSEG; k++) h = hash64(P + (<usize>load<u32>(seg(k) + SEG_START) << 2), load<u32>(seg(k) + SEG_LENGTH) << 2, h);
+  return h;
+}
 
 /** True when every saved state slot (params aside) holds only finite values. */
 export function slotsFinite(): bool {
@@ -89,5 +98,6 @@ export function slotsFinite(): bool {
 
 /** True when params and every saved slot hold only finite values. */
 export function stateFinite(): bool {
+  clearPadding(P);
   return allFinite(P, NPAD * (1 + load<u32>(BASE + H_SAVED)));
 }

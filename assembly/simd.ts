@@ -91,11 +91,10 @@ export function allFinite(a: usize, n: u32): bool {
 
 /**
  * 64-bit FNV-1a over little-endian 64-bit words (then the 0..7 trailing bytes one by one).
- * Integer arithmetic only: the same value in every runtime. Used for checkpoint checksums
- * and trajectory hashes.
+ * Integer arithmetic only: the same value in every runtime. Used for trajectory hashes; `h`
+ * continues an earlier hash (pieces hashed in order).
  */
-export function hash64(ptr: usize, len: u32): u64 {
-  let h: u64 = 0xcbf29ce484222325;
+export function hash64(ptr: usize, len: u32, h: u64 = 0xcbf29ce484222325): u64 {
   const prime: u64 = 0x100000001b3;
   const words = ptr + ((<usize>len >> 3) << 3);
   const end = ptr + <usize>len;

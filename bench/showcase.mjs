@@ -18,18 +18,20 @@ for (let i = 0; i < S; i++) {
   for (let j = 0; j < D; j++) { X[i * D + j] = (2 * r() - 1) * (1 + (j % 4)); z += X[i * D + j] * wTrue[j]; }
   y[i] = r() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
 }
+// the bias's index in the flat views: each tensor starts on a multiple of 64 floats (opt.tensors)
+let BIAS = D;
 function logistic(w, grads, from, count) {
   let loss = 0;
   grads?.fill(0);
   for (let i = from; i < from + count; i++) {
-    let z = w[D];
+    let z = w[BIAS];
     for (let j = 0; j < D; j++) z += X[i * D + j] * w[j];
     const p = 1 / (1 + Math.exp(-z));
     loss += Math.max(z, 0) - z * y[i] + Math.log1p(Math.exp(-Math.abs(z)));
     if (grads) {
       const e = (p - y[i]) / count;
       for (let j = 0; j < D; j++) grads[j] += e * X[i * D + j];
-      grads[D] += e;
+      grads[BIAS] += e;
     }
   }
   return loss / count;
@@ -40,6 +42,7 @@ console.log('logistic regression, 4000 x 32, minibatch 100: full-data loss after
 console.log(`${'base'.padEnd(11)}${[0, 1, 2, 5, 10, 20].map((e) => `epoch ${e}`.padStart(10)).join('')}   us/step`);
 for (const [base, hp] of BASES) {
   const opt = ss.create({ tensors: { w: [D], b: [1] }, base, ...hp });
+  BIAS = opt.tensor('b').offset;
   const row = [logistic(opt.params, null, 0, S)];
   let t = 0, steps = 0;
   for (let epoch = 1; epoch <= 20; epoch++) {
@@ -87,6 +90,7 @@ const RULES = [
 ];
 for (const [rule, base, extra] of RULES) {
   const opt = ss.create({ tensors: { w: [D], b: [1] }, rule, ...(base ? { base } : {}), lr: 1e-5, ...extra });
+  BIAS = opt.tensor('b').offset;
   const form = ss.rules.find((r) => r.id === rule).step; // step(), step(loss) or step(closure): asked of the package
   const batchRng = rng(11);
   let fresh = 0, evals = 0, steps = 0;

@@ -14,7 +14,8 @@
 //                    vectors  [{ role, length }] in the order their float32 data follows
 //                  (room for per-tensor and per-group entries: a later format-2 reader ignores none
 //                  and a later writer adds them under new keys, which older readers refuse by name)
-//   24 + D  V      each vector's float32 values, in the order of `vectors`
+//   24 + D  V      each vector's float32 values, in the order of `vectors`, compact: n values in
+//                  tensor order (the module's padding between tensors is not saved)
 //   24+D+V  8      checksum of every byte before it (two 32-bit FNV-1a lanes over 32-bit words)
 //
 // restore() checks, before laying anything out: magic, format, that the length the header
@@ -26,7 +27,7 @@
 import { fail, describe, StepsizeError } from './errors.js';
 import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
 import { NON_NEGATIVE_VECTORS } from './bases.js';
-import { resolveLayout, type Layout } from './layout.js';
+import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
 import { addr, type Exports, type Tables } from './wasm.js';
 
@@ -95,7 +96,10 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
   dv.setUint32(0, MAGIC, true); dv.setUint32(4, FORMAT, true); dv.setUint32(8, D, true); dv.setFloat64(16, V, true);
   out.fill(0x20, HEAD, HEAD + D);
   out.set(json, HEAD);
-  for (let k = 0; k < roles.length; k++) out.set(new Uint8Array(buf, vectorAt(x, k), 4 * n), HEAD + D + 4 * n * k);
+  // each vector compact: its n values in tensor order, without the module's padding
+  for (let k = 0; k < roles.length; k++) {
+    copyCompact(new Float32Array(buf, vectorAt(x, k), layout.span), new Float32Array(out.buffer, HEAD + D + 4 * n * k, n), layout);
+  }
   const [a, b] = checksum(out, HEAD + D + V);
   dv.setUint32(HEAD + D + V, a, true); dv.setUint32(HEAD + D + V + 4, b, true);
   return out;
@@ -139,15 +143,15 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
       if (!(v - v === 0) || (nonNeg && v < 0)) bad(`checkpoint vector '${role}' holds ${v} at ${i - from}: ${nonNeg ? 'it must be finite and >= 0' : 'every value must be finite'}`);
     }
   }
-  const x = instantiate(module, t, config, layout);
+  const { x, layout: placed } = instantiate(module, t, config, layout);
   const mem = x.memory.buffer;
   for (const [k, role] of order.entries()) {
-    new Uint8Array(mem, vectorAt(x, roles.indexOf(role)), 4 * layout.n).set(new Uint8Array(floats.buffer, floats.byteOffset + 4 * k * layout.n, 4 * layout.n));
+    copyCompact(new Float32Array(mem, vectorAt(x, roles.indexOf(role)), placed.span), floats.subarray(k * layout.n, (k + 1) * layout.n), placed, true);
   }
   const h = addr(x.header());
   writeNamed(scalarSlots(t, config.rule, 'state'), new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), desc.state);
   writeNamed(scalarSlots(t, config.rule, 'stats'), new Float64Array(mem, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), desc.stats);
-  return new Optimizer(x, t, config, layout);
+  return new Optimizer(x, t, config, placed);
 }
 
 function writeNamed(slots: Map<string, number>, into: Float64Array, values: Record<string, number>): void {

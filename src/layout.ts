@@ -1,16 +1,40 @@
-// The flat layout: one contiguous Float32 vector of n parameters, optionally named tensors
-// laid end to end in the order given. Validation only.
+// The layout: n parameters, optionally named tensors in the order given. The module places
+// them (assembly/layout.ts): each tensor is a segment that starts on a multiple of 64 floats
+// and is padded with zeros to one, so the flat views span the padding between tensors, and
+// TensorInfo.offset is where the module placed the tensor. Without tensors: one segment, no
+// padding inside the view. Validation and the compact ↔ placed copies only.
 import { fail, describe, isPlainObject } from './errors.js';
 
 export interface TensorInfo {
   name: string;
   shape: number[];
-  /** index of the tensor's first element in the flat vector */
+  /** index of the tensor's first element in the flat views (params, grads): a multiple of 64 */
   offset: number;
   length: number;
 }
 
-export interface Layout { n: number; tensors: TensorInfo[] }
+/** n parameters; `span`, the flat views' length (n plus the padding between tensors); the tensors where the module placed them. */
+export interface Layout {
+  n: number; span: number; tensors: TensorInfo[];
+  /** @internal the module's segment table (0 until placed) */
+  table?: number;
+}
+
+/** The segments' lengths, in order: each tensor, or the whole vector without tensors. */
+export const segmentLengths = (layout: Layout): number[] => (layout.tensors.length ? layout.tensors.map((t) => t.length) : [layout.n]);
+
+/** The [offset in the placed views, length] of each segment (compact order = these in turn). */
+const pieces = (layout: Layout): [number, number][] => (layout.tensors.length ? layout.tensors.map((t) => [t.offset, t.length]) : [[0, layout.n]]);
+
+/** Copies a placed vector (the views' span) into a compact one of n values, or back (`toPlaced`). */
+export function copyCompact(placed: Float32Array, compact: { set(a: ArrayLike<number>, at: number): void; subarray(a: number, b: number): ArrayLike<number> }, layout: Layout, toPlaced = false): void {
+  let at = 0;
+  for (const [offset, length] of pieces(layout)) {
+    if (toPlaced) placed.set(compact.subarray(at, at + length), offset);
+    else compact.set(placed.subarray(offset, offset + length), at);
+    at += length;
+  }
+}
 
 /** Named tensor shapes, laid out in the order given: an object, or [name, shape] pairs (which keep integer-like names in order too). */
 export type TensorShapes = Record<string, readonly number[]> | ReadonlyArray<readonly [string, readonly number[]]>;
@@ -70,7 +94,7 @@ export function resolveLayout(size: unknown, tensors: unknown): Layout {
     n = size;
   }
   if (n > MAX_N) fail('E_MEMORY', `${n} parameters: a 32-bit WebAssembly memory holds at most 4 GiB`);
-  return { n, tensors: list };
+  return { n, span: n, tensors: list }; // (offsets and span compact until the module places them)
 }
 
 /**

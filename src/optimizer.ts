@@ -4,7 +4,7 @@
 import { fail } from './errors.js';
 import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
-import { resolveLayout, checkParams, type Layout, type TensorInfo } from './layout.js';
+import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
 import { addr, type Exports, type Tables } from './wasm.js';
 import { writeCheckpoint } from './checkpoint.js';
 
@@ -68,10 +68,10 @@ export class Optimizer<R extends RuleName = RuleName> {
     this.#layout = layout;
     this.size = layout.n;
     const buf = exports.memory.buffer;
-    this.#params = new Float32Array(buf, addr(exports.params()), layout.n);
-    this.#grads = new Float32Array(buf, addr(exports.grads()), layout.n);
+    this.#params = new Float32Array(buf, addr(exports.params()), layout.span);
+    this.#grads = new Float32Array(buf, addr(exports.grads()), layout.span);
     const avg = addr(exports.average());
-    this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.n);
+    this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.span);
     const h = addr(exports.header());
     this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
     this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
@@ -94,7 +94,11 @@ export class Optimizer<R extends RuleName = RuleName> {
     if (this.#x !== x) fail('E_STATE', 'this optimizer was disposed while its step was running; the step was abandoned');
   }
 
-  /** The flat parameters, a Float32Array view into WASM memory (zero copy). */
+  /**
+   * The flat parameters, a Float32Array view into WASM memory (zero copy). With `tensors`, each
+   * tensor starts at its `offset` (a multiple of 64) and the view spans the zero padding between
+   * them (what is written there is not data: each step clears it); `opt.tensor(name)` views one.
+   */
   get params(): Float32Array { this.#live(); return this.#params; }
   /** The flat gradient the caller writes before step(). */
   get grads(): Float32Array { this.#live(); return this.#grads; }
@@ -103,6 +107,15 @@ export class Optimizer<R extends RuleName = RuleName> {
    * at these parameters, as the paper of a rule that keeps one does); null for rules that keep none.
    */
   get average(): Float32Array | null { this.#live(); return this.#average; }
+  /**
+   * @internal Each segment's six sums from the last pass that made sums (tensor order; one
+   * segment without tensors). For tests of the segment machinery; not part of the API.
+   */
+  segmentSums(): Float64Array[] {
+    const x = this.#live(), c = this.#t.consts, bytes = c.get('SEG_BYTES')!;
+    return segmentLengths(this.#layout).map((_, k) => new Float64Array(x.memory.buffer, this.#layout.table! + k * bytes + c.get('SEG_SUMS')!, 6).slice());
+  }
+
   /** Tensor layout, when created with `tensors`. */
   get tensors(): readonly TensorInfo[] { return this.#layout.tensors; }
 
@@ -233,7 +246,7 @@ export class Optimizer<R extends RuleName = RuleName> {
       for (let k = 0; k < count; k++) {
         const id = x.probeBatch(k);
         const batch = ([...this.#t.batches].find(([, v]) => v === id)?.[0] ?? 'same') as Request['batch'];
-        const view = new Float32Array(x.memory.buffer, addr(x.probeGrads(k)), this.size);
+        const view = new Float32Array(x.memory.buffer, addr(x.probeGrads(k)), this.#layout.span);
         x.probeEnter(k);
         try {
           yield { batch, view };
@@ -335,16 +348,16 @@ export function createOptimizer(module: WebAssembly.Module, tables: Tables, opti
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
   const own = { ...options } as Record<string, unknown>; // own properties only, read once
   const config = resolveConfig(own);
-  const layout = resolveLayout(own.size, own.tensors);
-  const params = own.params === undefined ? undefined : checkParams(own.params, layout.n);
-  const x = instantiate(module, tables, config, layout);
+  const compact = resolveLayout(own.size, own.tensors);
+  const params = own.params === undefined ? undefined : checkParams(own.params, compact.n);
+  const { x, layout } = instantiate(module, tables, config, compact);
   const opt = new Optimizer(x, tables, config, layout);
-  if (params) opt.params.set(params);
+  if (params) copyCompact(opt.params, Float32Array.from(params), layout, true);
   return opt;
 }
 
-/** A fresh instance laid out for this config; the header's hyperparameters written. */
-export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, layout: Layout): Exports {
+/** A fresh instance laid out for this config (the header's hyperparameters written), and the layout as the module placed it. */
+export function instantiate(module: WebAssembly.Module, tables: Tables, config: Config, compact: Layout): { x: Exports; layout: Layout } {
   let x: Exports;
   try {
     x = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
@@ -355,18 +368,28 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   }
   const base = baseId(config.base), rule = RULES.indexOf(config.rule);
   const vectors = x.vectorsFor(base, rule); // params, grads, the saved and the scratch vectors
-  const max = x.maxParams(vectors), h = addr(x.header()), bytes = fmtBytes(x.bytesNeeded(layout.n, vectors) + h);
-  if (layout.n > max) {
-    fail('E_MEMORY', `${layout.n} parameters with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
-      `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} parameters here`);
+  // the segments: each tensor's length (or n), in the table the module reserves after its header
+  const lengths = segmentLengths(compact), c = tables.consts, stride = c.get('SEG_BYTES')! / 4;
+  const table = addr(x.segments(lengths.length));
+  if (table === 0) fail('E_MEMORY', `${lengths.length} tensors: this engine would not grow WebAssembly memory to hold their table`);
+  const seg = (k: number, field: string) => new Uint32Array(x.memory.buffer, table, lengths.length * stride)[k * stride + c.get(field)! / 4];
+  lengths.forEach((length, k) => { new Uint32Array(x.memory.buffer, table, lengths.length * stride)[k * stride + c.get('SEG_LENGTH')! / 4] = length; });
+  const npad = x.planned(), max = x.maxParams(vectors), h = addr(x.header()), bytes = fmtBytes(x.bytesNeeded(npad, vectors) + h);
+  const what = `${compact.n} parameters${lengths.length > 1 && npad > compact.n ? ` (${npad} floats per vector, each tensor padded to a multiple of 64)` : ''}`;
+  if (npad > max) {
+    fail('E_MEMORY', `${what} with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
+      `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} ${lengths.length > 1 ? 'floats per vector, padding included' : 'parameters'} here`);
   }
-  encodeHyper(config, tables, new Float64Array(x.memory.buffer, h + tables.consts.get('H_HYPER')!, tables.consts.get('NHYPER')!));
-  const code = x.init(base, rule, layout.n);
+  encodeHyper(config, tables, new Float64Array(x.memory.buffer, h + c.get('H_HYPER')!, c.get('NHYPER')!));
+  const code = x.init(base, rule, compact.n);
   if (code === tables.init.get('MEMORY')) {
-    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${layout.n} parameters (its limit is below 4 GiB, or the machine is out of memory)`);
+    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory)`);
   }
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
-  return x;
+  // where the module placed each tensor
+  const tensors = compact.tensors.map((t, k) => ({ ...t, shape: [...t.shape], offset: seg(k, 'SEG_START') }));
+  const last = lengths.length - 1;
+  return { x, layout: { n: compact.n, span: seg(last, 'SEG_START') + lengths[last], tensors, table } };
 }
 
 function fmtBytes(b: number): string {

@@ -70,17 +70,16 @@ export class StepsizeOptimizer extends Optimizer {
     }
     const registered = engine().registeredVariables;
     const tensors: Record<string, number[]> = {};
-    let offset = 0;
     for (const name of names) {
       const variable = registered[name];
       if (!variable) fail('E_STATE', `no tfjs variable named '${name}'`);
       const size = variable.size;
-      this.#vars.push({ name, variable, offset, size, shape: [...variable.shape] });
+      this.#vars.push({ name, variable, offset: 0, size, shape: [...variable.shape] });
       tensors[`v${this.#vars.length - 1}`] = [size];
-      offset += size;
     }
     const opt = this.#ss.create({ ...this.options, tensors } as never);
-    for (const v of this.#vars) {
+    for (const [k, v] of this.#vars.entries()) {
+      v.offset = opt.tensors[k].offset; // (each variable is a segment: the core pads between them)
       opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
       v.dataId = v.variable.dataId;
     }

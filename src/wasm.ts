@@ -11,7 +11,9 @@ export interface Exports {
   header(): number;
   init(base: number, rule: number, n: number): number;
   vectorsFor(base: number, rule: number): number;
-  bytesNeeded(n: number, vectors: number): number;
+  segments(count: number): number;
+  planned(): number;
+  bytesNeeded(npad: number, vectors: number): number;
   maxParams(vectors: number): number;
   params(): number;
   slotPtr(k: number): number;

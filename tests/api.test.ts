@@ -92,14 +92,20 @@ api('params, grads and tensor views share WASM memory (zero copy)', async () => 
   const ss = await stepsize();
   const opt = ss.create({ tensors: { w1: [3, 2], b1: [2], s: [] }, base: 'sgd', lr: 0.5 });
   assert.is(opt.size, 9);
-  assert.equal(opt.tensors.map((t) => [t.name, t.offset]), [['w1', 0], ['b1', 6], ['s', 8]]);
+  // each tensor is a segment starting on a multiple of 64 floats; the flat views span the padding
+  assert.equal(opt.tensors.map((t) => [t.name, t.offset]), [['w1', 0], ['b1', 64], ['s', 128]]);
+  assert.is(opt.params.length, 129);
   const w1 = opt.tensor('w1'), b1 = opt.tensor('b1');
   assert.equal(w1.shape, [3, 2]);
   w1.params.fill(1); b1.params.set([2, 3]);
-  assert.equal(Array.from(opt.params), [1, 1, 1, 1, 1, 1, 2, 3, 0]);
+  const compact = () => opt.tensors.flatMap((t) => Array.from(opt.params.subarray(t.offset, t.offset + t.length)));
+  assert.equal(compact(), [1, 1, 1, 1, 1, 1, 2, 3, 0]);
+  assert.equal(Array.from(opt.params.subarray(64, 66)), [2, 3], 'the tensor views are the flat views');
   b1.grads.set([2, 4]);
+  opt.grads.fill(7, 6, 64); // padding: never data (the step clears it)
   opt.step();
-  assert.equal(Array.from(opt.params), [1, 1, 1, 1, 1, 1, 1, 1, 0]);
+  assert.equal(compact(), [1, 1, 1, 1, 1, 1, 1, 1, 0]);
+  assert.ok(opt.params.subarray(6, 64).every((v) => v === 0) && opt.grads.subarray(6, 64).every((v) => v === 0), 'padding stays zero');
   throwsCode(() => opt.tensor('w2'), 'E_SIZE', /no tensor 'w2'; tensors are 'w1', 'b1', 's'/);
 });
 

@@ -16,16 +16,16 @@ export const GOLDEN_TENSORS: [string, number[]][] = [['w', [4, 7]], ['b', [13]]]
  */
 export async function goldenDrive(ss: { rules: Parameters<typeof stepForm>[0] }, opt: any, steps: number): Promise<void> {
   const form = stepForm(ss.rules, opt.config.rule);
-  const n = opt.size;
+  const n = opt.size, at = placed(opt);
   for (let s = 0; s < steps; s++) {
     const r = rng(1000 + opt.stats.step + 7 * opt.stats.skipped);
     const noise = Float32Array.from({ length: n }, () => 0.05 * (2 * r() - 1));
     const grad = (p: Float32Array, g: Float32Array, shift = 0): number => {
       let loss = 0.01;
       for (let i = 0; i < n; i++) {
-        const d = p[i] - 0.25 * ((i % 3) - 1), k = 1 + (i % 5);
+        const d = p[at[i]] - 0.25 * ((i % 3) - 1), k = 1 + (i % 5);
         loss += 0.5 * k * d * d;
-        g[i] = k * d + noise[(i + shift) % n];
+        g[at[i]] = k * d + noise[(i + shift) % n];
       }
       return loss;
     };
@@ -39,6 +39,15 @@ export async function goldenDrive(ss: { rules: Parameters<typeof stepForm>[0] },
       });
     } else opt.step();
   }
+}
+
+/** Where each parameter (in tensor order) sits in the flat views, which span the padding between tensors. */
+export function placed(opt: { size: number; tensors: readonly { offset: number; length: number }[] }): Int32Array {
+  const at = new Int32Array(opt.size);
+  let i = 0;
+  if (opt.tensors.length === 0) at.forEach((_, k) => { at[k] = k; });
+  for (const t of opt.tensors) for (let j = 0; j < t.length; j++) at[i++] = t.offset + j;
+  return at;
 }
 
 /** The initial parameters of a golden optimizer. */

@@ -3,6 +3,7 @@
 import './setup.js';
 import './api.test.js';
 import './registry.test.js';
+import './segments.test.js';
 import './bases.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';
