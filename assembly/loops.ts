@@ -2,17 +2,18 @@
 //
 // pass<T>(n, a, b, c, d, e, f, k0, ..., k9, mode) sweeps n floats (a multiple of PAD) of up to
 // six vectors whose byte cursors a..f advance together, one f32x4 (16 bytes) at a time. T is
-// an operation: a @final class with these three @inline methods (each operation writes all
-// three: a method inherited from a shared base would be virtual and not inline), called on a
-// null instance (never allocated), so everything inlines into one loop per use:
-//   op.sums(): i32           how many sums the pass accumulates (0..6)
-//   op.accumulators(): i32   f32x4 accumulators per sum, 1 or 2 (see below)
+// an operation: a @final class with @inline methods among these (a method it leaves out has the
+// default given; no shared base class, whose methods would be virtual and not inline), called
+// on a null instance (never allocated), so everything inlines into one loop per use:
+//   op.sums(): i32           how many sums the pass accumulates (0..6; default 0)
+//   op.accumulators(): i32   f32x4 accumulators per sum, 1 or 2 (see below; default 1)
 //   op.term(s, a..f, k0..k9, mode): v128
 //                            the f32x4 of products sum s adds at these cursors (read before
 //                            update writes)
 //   op.update(a..f, k0..k9, mode): v128
 //                            the elementwise work (loads, stores) at these cursors; returns
-//                            the vector whose finiteness the pass reports (zero when none)
+//                            the vector whose finiteness the pass reports (default: nothing
+//                            written, zero)
 // k0..k9 are the operation's f32x4 constants (splats) and mode a compile-time choice of
 // variant; both reach the methods as arguments, so they stay in locals.
 //
@@ -76,7 +77,7 @@ export let sum5: f64 = 0;
 @inline function sweep<T, U>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
   const op = changetype<T>(0);
-  const S = op.sums();
+  const S = sumsOf<T>();
   let ok = f32x4.splat(0);
   let t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0, t4: f64 = 0, t5: f64 = 0;
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
@@ -90,12 +91,12 @@ export let sum5: f64 = 0;
     }
     if (S == 0) {
       while (o < end) {
-        const y0 = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y0 = updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (ROLLED) { ok = f32x4.add(ok, y0); o += 16; continue; }
-        const y1 = op.update(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y1 = updateOf<T>(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
-        const y2 = op.update(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        const y3 = op.update(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y2 = updateOf<T>(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y3 = updateOf<T>(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         ok = f32x4.add(ok, tree4(y0, y1, y2, y3));
         o += 64;
       }
@@ -106,7 +107,7 @@ export let sum5: f64 = 0;
     let l0 = f64x2.splat(0), h0 = f64x2.splat(0), l1 = f64x2.splat(0), h1 = f64x2.splat(0), l2 = f64x2.splat(0), h2 = f64x2.splat(0);
     let l3 = f64x2.splat(0), h3 = f64x2.splat(0), l4 = f64x2.splat(0), h4 = f64x2.splat(0), l5 = f64x2.splat(0), h5 = f64x2.splat(0);
     // two accumulators per sum: 64-vector blocks while 64 are left, then 16; one: 32, then 16
-    const two = op.accumulators() == 2, block: usize = two ? 64 << 4 : 32 << 4;
+    const two = accumulatorsOf<T>() == 2, block: usize = two ? 64 << 4 : 32 << 4;
     while (o < end) {
       const stop = o + (end - o >= block ? block : 16 << 4); // (end − o is a multiple of PAD / 4 = 16 vectors)
       let p0 = f32x4.splat(0), q0 = f32x4.splat(0), p1 = f32x4.splat(0), q1 = f32x4.splat(0);
@@ -121,7 +122,7 @@ export let sum5: f64 = 0;
         const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
         const t4 = S > 4 ? f32x4.add(p4, op.term(4, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
         const t5 = S > 5 ? f32x4.add(p5, op.term(5, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
-        op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         o += 16;
         if (!two) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; continue; }
         if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; continue; }
@@ -129,7 +130,7 @@ export let sum5: f64 = 0;
         q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
         if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
         if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         o += 16;
       }
       const s0 = two ? f32x4.add(p0, q0) : p0;
@@ -155,6 +156,18 @@ export let sum5: f64 = 0;
   if (S > 4) sum4 = t4;
   if (S > 5) sum5 = t5;
   return ok;
+}
+
+// What an operation leaves out (see above) defaults here; the tests are at compile time.
+// @ts-ignore: decorator
+@inline function sumsOf<T>(): i32 { if (isDefined(changetype<T>(0).sums)) return changetype<T>(0).sums(); return 0; }
+// @ts-ignore: decorator
+@inline function accumulatorsOf<T>(): i32 { if (isDefined(changetype<T>(0).accumulators)) return changetype<T>(0).accumulators(); return 1; }
+// @ts-ignore: decorator
+@inline function updateOf<T>(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  if (isDefined(changetype<T>(0).update)) return changetype<T>(0).update(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+  return zero;
 }
 
 /**
@@ -265,9 +278,6 @@ let zero = f32x4.splat(0);
     const x = v128.load(a);
     return f32x4.mul(x, x);
   }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 /** sum0 = a·a. Returns sum0. */
@@ -334,13 +344,6 @@ export function dotNormsCopy(a: usize, b: usize, dst: usize, n: u32): void {
 
 /** dst ← src. */
 @final export class Copy {
-  // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

@@ -107,8 +107,12 @@ function anyOp(head) {
       const rel = `${dir}/${e}`;
       if (statSync(`${root}${rel}`).isDirectory()) { if (e !== 'generated' && e !== '__tests__') walk(rel); continue; }
       if (!e.endsWith('.ts')) continue;
-      for (const m of readFileSync(`${root}${rel}`, 'utf8').matchAll(/^@final export class (\w+) \{\n(?:  \/\/ @ts-ignore: decorator\n)?  @inline sums\(\)/gm)) {
-        ops.push({ name: m[1], from: rel.replace(/^assembly\//, '../').replace(/\.ts$/, ''), alias: `Op${ops.length}` });
+      const src = readFileSync(`${root}${rel}`, 'utf8');
+      for (const m of src.matchAll(/^@final export class (\w+) \{\n([\s\S]*?)^\}/gm)) {
+        const has = (method) => new RegExp(`@inline ${method}\\(`).test(m[2]);
+        if (!has('term') && !has('update')) continue;
+        ops.push({ name: m[1], from: rel.replace(/^assembly\//, '../').replace(/\.ts$/, ''), alias: `Op${ops.length}`,
+          sums: has('sums'), accumulators: has('accumulators'), term: has('term'), update: has('update') });
       }
     }
   };
@@ -116,7 +120,9 @@ function anyOp(head) {
   const T = 's: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32';
   const U = T.slice('s: i32, '.length);
   const A = 'a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode';
-  const each = (call) => `    switch (OP) {\n${ops.map((o, i) => `      case ${i}: return changetype<${o.alias}>(0).${call};`).join('\n')}\n    }`;
+  // each operation's method, or the driver's default when it leaves the method out
+  // (an operation that leaves a method out falls through to the default after the switch)
+  const each = (method, call) => `    switch (OP) {\n${ops.map((o, i) => (o[method] ? `      case ${i}: return changetype<${o.alias}>(0).${call};\n` : '')).join('')}    }`;
   return [head, ...ops.map((o) => `import { ${o.name} as ${o.alias} } from '${o.from}';`), '',
     '/** The operation AnyOp runs, as its index here (set by loops.ts before each shared pass). */',
     'export let OP: u32 = 0;', '',
@@ -126,10 +132,10 @@ function anyOp(head) {
     ...ops.map((o, i) => `  if (idof<T>() == idof<${o.alias}>()) return ${i};`),
     '  return unreachable();', '}', '',
     '@final export class AnyOp {',
-    '  // @ts-ignore: decorator', '  @inline sums(): i32 {', each('sums()'), '    return 0;', '  }',
-    '  // @ts-ignore: decorator', '  @inline accumulators(): i32 {', each('accumulators()'), '    return 1;', '  }',
-    '  // @ts-ignore: decorator', `  @noinline term(${T}): v128 {`, each(`term(s, ${A})`), '    return f32x4.splat(0);', '  }',
-    '  // @ts-ignore: decorator', `  @noinline update(${U}): v128 {`, each(`update(${A})`), '    return f32x4.splat(0);', '  }',
+    '  // @ts-ignore: decorator', '  @inline sums(): i32 {', each('sums', 'sums()'), '    return 0;', '  }',
+    '  // @ts-ignore: decorator', '  @inline accumulators(): i32 {', each('accumulators', 'accumulators()'), '    return 1;', '  }',
+    '  // @ts-ignore: decorator', `  @noinline term(${T}): v128 {`, each('term', `term(s, ${A})`), '    return f32x4.splat(0);', '  }',
+    '  // @ts-ignore: decorator', `  @noinline update(${U}): v128 {`, each('update', `update(${A})`), '    return f32x4.splat(0);', '  }',
     '}', ''].join('\n');
 }
 

@@ -18,17 +18,12 @@ let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
   // @ts-ignore: decorator
   @inline sums(): i32 { return 3; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
     const u = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(c)));
     return s == 0 ? f32x4.mul(x, x) : s == 1 ? f32x4.mul(u, x) : f32x4.mul(u, u);
   }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 /** The reduction pass: returns ‖g‖² and keeps the sums the update needs. */

@@ -44,8 +44,6 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const ge = sgdGe(a, b, k1, k2), sv = v128.load(c);
@@ -88,8 +86,6 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
 @final export class AdamForm {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

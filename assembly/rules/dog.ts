@@ -25,17 +25,12 @@ let sgg: f64 = 0, sgx: f64 = 0, sxx: f64 = 0, sdd: f64 = 0;
   // @ts-ignore: decorator
   @inline sums(): i32 { return 4; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const xv = v128.load(a), gv = v128.load(b);
     if (s == 3) { const dv = f32x4.sub(xv, v128.load(c)); return f32x4.mul(dv, dv); }
     return s == 0 ? f32x4.mul(gv, gv) : s == 1 ? f32x4.mul(gv, xv) : f32x4.mul(xv, xv);
   }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 function reduce(): void {
@@ -49,13 +44,6 @@ function reduce(): void {
 
 /** a: x, b: g, c: x̄; k0: η·c, k1: η·λ, k2: w, k3: 1 − w. x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new. */
 @final export class Update {
-  // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

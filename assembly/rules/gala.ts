@@ -41,13 +41,6 @@ export function galaEnter(base: i32, k: i32): void {
 /** backup ← x, x ← x_{t−1}. a: x, b: x_{t−1}, c: the backup. */
 @final export class Enter {
   // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
-  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     v128.store(c, v128.load(a));
@@ -63,8 +56,6 @@ export function galaEnter(base: i32, k: i32): void {
 @final export class Leave {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 5; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

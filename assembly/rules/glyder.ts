@@ -67,8 +67,6 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
@@ -86,13 +84,6 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
 /** Pass D: commit the base state (the same arithmetic as pass A, so the same bits) and x ← x0 − η·d. */
 @final export class CommitPass {
-  // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -156,8 +147,6 @@ function sweepCommit(base: i32, eta: f64): bool {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const dv = v128.load(b);
@@ -179,16 +168,11 @@ function sweepCommit(base: i32, eta: f64): bool {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const dv = v128.load(b), gv = v128.load(c);
     return s == 0 ? f32x4.mul(gv, dv) : f32x4.mul(f32x4.sub(gv, v128.load(d)), dv);
   }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 
 let spd: f64 = 0;

@@ -34,8 +34,6 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = ge(a, b, k0, k1);
@@ -55,13 +53,6 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 
 /** x ← x − (k0·x + direction(m, v, k1, k2)): decoupled decay inside the one difference, never a factor 1 − dl. a: x, c: m, d: v. */
 @final export class ParamForm {
-  // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

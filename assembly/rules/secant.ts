@@ -38,13 +38,6 @@ export function secantProbes(base: i32): i32 { return 2; }
 /** x ← backup + k0·s. a: x, b: g, c: the backup. */
 @final export class LookAhead {
   // @ts-ignore: decorator
-  @inline sums(): i32 { return 0; }
-  // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
-  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     v128.store(a, f32x4.add(v128.load(c), f32x4.mul(k0, probe(b, mode))));
@@ -57,16 +50,11 @@ export function secantProbes(base: i32): i32 { return 2; }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 4; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 1; }
-  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(a), y = f32x4.sub(v128.load(c), v128.load(b)), sv = probe(a, mode);
     return s == 0 ? f32x4.mul(gv, gv) : s == 1 ? f32x4.mul(sv, sv) : s == 2 ? f32x4.mul(sv, y) : f32x4.mul(y, y);
   }
-  // @ts-ignore: decorator
-  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 { return f32x4.splat(0); }
 }
 export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
 
