@@ -5,8 +5,9 @@ import * as assert from 'uvu/assert';
 import { stepsize, label } from './util.js';
 import { goldenDrive, fromBase64 } from './golden.js';
 import v020 from './golden/0.2.0.json';
+import v030 from './golden/0.3.0.json';
 
-const RELEASES = [v020];
+const RELEASES = [v020, v030];
 
 /**
  * Configurations whose rounding a later release changed on purpose, by the release whose
