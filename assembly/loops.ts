@@ -6,7 +6,7 @@
 // default given; no shared base class, whose methods would be virtual and not inline), called
 // on a null instance (never allocated), so everything inlines into one loop per use:
 //   op.sums(): i32           how many sums the pass accumulates (0..6; default 0)
-//   op.accumulators(): i32   f32x4 accumulators per sum, 1 or 2 (see below; default 1)
+//   op.accumulators(): i32   f32x4 accumulators per sum, 1, 2 or (one sum only) 4 (see below; default 1)
 //   op.term(s, a..f, k0..k9, mode): v128
 //                            the f32x4 of products sum s adds at these cursors (read before
 //                            update writes)
@@ -25,11 +25,12 @@
 //
 // The sums' order is fixed: at most 32 products per lane are added in f32 before a block's sum
 // widens into two f64x2 accumulators, and hsum adds those for each segment (each tensor, or the
-// whole vector); a vector's sum is its segments' added in order. op.accumulators() (1 or 2) says how
-// many f32x4 accumulators each sum has: two take alternate vectors of a 64-vector block (the
-// block's sum is theirs), for passes with few sums whose single chain would wait on each add;
-// one takes a 32-vector block, for passes whose several chains already run side by side. The
-// tail of a vector goes in 16-vector blocks. The same bits in every runtime and in both builds.
+// whole vector); a vector's sum is its segments' added in order. op.accumulators() says how
+// many f32x4 accumulators each sum has: four (one sum only) or two take every fourth or every
+// other vector of a 64-vector block (the block's sum is (a0 + a1) + (a2 + a3), or a0 + a1),
+// for passes with few sums whose single chain would wait on each add; one takes a 32-vector
+// block, for passes whose several chains already run side by side. The tail of a segment goes
+// in 16-vector blocks. The same bits in every runtime and in both builds.
 //
 // The speed/size choice is made here and nowhere else (ROLLED): the speed build unrolls four
 // vectors per iteration in passes without sums (two when the caller asks, U = Two) and two
@@ -79,7 +80,7 @@ export let sum5: f64 = 0;
   const op = changetype<T>(0);
   const S = sumsOf<T>();
   let ok = f32x4.splat(0);
-  let t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0, t4: f64 = 0, t5: f64 = 0;
+  let z0: f64 = 0, z1: f64 = 0, z2: f64 = 0, z3: f64 = 0, z4: f64 = 0, z5: f64 = 0; // the whole vector's sums
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
   const segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
@@ -91,12 +92,13 @@ export let sum5: f64 = 0;
     }
     if (S == 0) {
       while (o < end) {
-        const y0 = updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
+        const y0 = updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (ROLLED) { ok = f32x4.add(ok, y0); o += 16; continue; }
-        const y1 = updateOf<T>(a + o + 16, b + o + 16, c + o + 16, d + o + 16, e + o + 16, f + o + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y1 = updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
-        const y2 = updateOf<T>(a + o + 32, b + o + 32, c + o + 32, d + o + 32, e + o + 32, f + o + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        const y3 = updateOf<T>(a + o + 48, b + o + 48, c + o + 48, d + o + 48, e + o + 48, f + o + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y2 = updateOf<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const y3 = updateOf<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         ok = f32x4.add(ok, tree4(y0, y1, y2, y3));
         o += 64;
       }
@@ -107,33 +109,41 @@ export let sum5: f64 = 0;
     let l0 = f64x2.splat(0), h0 = f64x2.splat(0), l1 = f64x2.splat(0), h1 = f64x2.splat(0), l2 = f64x2.splat(0), h2 = f64x2.splat(0);
     let l3 = f64x2.splat(0), h3 = f64x2.splat(0), l4 = f64x2.splat(0), h4 = f64x2.splat(0), l5 = f64x2.splat(0), h5 = f64x2.splat(0);
     // two accumulators per sum: 64-vector blocks while 64 are left, then 16; one: 32, then 16
-    const two = accumulatorsOf<T>() == 2, block: usize = two ? 64 << 4 : 32 << 4;
+    const four = accumulatorsOf<T>() == 4, two = four || accumulatorsOf<T>() == 2, block: usize = two ? 64 << 4 : 32 << 4;
     while (o < end) {
       const stop = o + (end - o >= block ? block : 16 << 4); // (end − o is a multiple of PAD / 4 = 16 vectors)
       let p0 = f32x4.splat(0), q0 = f32x4.splat(0), p1 = f32x4.splat(0), q1 = f32x4.splat(0);
       let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0);
-      let p4 = f32x4.splat(0), p5 = f32x4.splat(0);
+      let p4 = f32x4.splat(0), p5 = f32x4.splat(0), r0 = f32x4.splat(0), w0 = f32x4.splat(0);
       while (o < stop) {
-        // p_s takes the even vectors, q_s the odd ones: the speed build takes both in one
-        // iteration, the size build one at a time, the two accumulators trading places after each
-        const t0 = f32x4.add(p0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        const t1 = S > 1 ? f32x4.add(p1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
-        const t2 = S > 2 ? f32x4.add(p2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
-        const t3 = S > 3 ? f32x4.add(p3, op.term(3, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
-        const t4 = S > 4 ? f32x4.add(p4, op.term(4, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
-        const t5 = S > 5 ? f32x4.add(p5, op.term(5, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
-        updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        o += 16;
-        if (!two) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; continue; }
-        if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; continue; }
+        // p_s takes the even vectors, q_s the odd ones (with four accumulators: every fourth):
+        // the speed build takes them in one iteration, the size build one at a time, the
+        // accumulators trading places after each. One base per cursor per iteration, the later
+        // vectors at fixed offsets from it.
+        const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
+        const t0 = f32x4.add(p0, op.term(0, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        const t1 = S > 1 ? f32x4.add(p1, op.term(1, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
+        const t2 = S > 2 ? f32x4.add(p2, op.term(2, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
+        const t3 = S > 3 ? f32x4.add(p3, op.term(3, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
+        const t4 = S > 4 ? f32x4.add(p4, op.term(4, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
+        const t5 = S > 5 ? f32x4.add(p5, op.term(5, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
+        updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        if (!two) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; o += 16; continue; }
+        if (ROLLED && four) { p0 = q0; q0 = r0; r0 = w0; w0 = t0; o += 16; continue; }
+        if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; o += 16; continue; }
         p0 = t0; p1 = t1; p2 = t2;
-        q0 = f32x4.add(q0, op.term(0, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        if (S > 1) q1 = f32x4.add(q1, op.term(1, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        if (S > 2) q2 = f32x4.add(q2, op.term(2, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        updateOf<T>(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        o += 16;
+        q0 = f32x4.add(q0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        if (S > 1) q1 = f32x4.add(q1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        if (S > 2) q2 = f32x4.add(q2, op.term(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        if (!four) { o += 32; continue; }
+        r0 = f32x4.add(r0, op.term(0, pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        updateOf<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        w0 = f32x4.add(w0, op.term(0, pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        updateOf<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        o += 64;
       }
-      const s0 = two ? f32x4.add(p0, q0) : p0;
+      const s0 = four ? f32x4.add(f32x4.add(p0, q0), f32x4.add(r0, w0)) : two ? f32x4.add(p0, q0) : p0;
       l0 = widenLo(l0, s0); h0 = widenHi(h0, s0);
       if (S > 1) { const s1 = two ? f32x4.add(p1, q1) : p1; l1 = widenLo(l1, s1); h1 = widenHi(h1, s1); }
       if (S > 2) { const s2 = two ? f32x4.add(p2, q2) : p2; l2 = widenLo(l2, s2); h2 = widenHi(h2, s2); }
@@ -142,19 +152,19 @@ export let sum5: f64 = 0;
       if (S > 5) { l5 = widenLo(l5, p5); h5 = widenHi(h5, p5); }
     }
     const u0 = hsum(l0, h0), u1 = hsum(l1, h1), u2 = hsum(l2, h2), u3 = hsum(l3, h3), u4 = hsum(l4, h4), u5 = hsum(l5, h5);
-    t0 += u0; t1 += u1; t2 += u2; t3 += u3; t4 += u4; t5 += u5;
+    z0 += u0; z1 += u1; z2 += u2; z3 += u3; z4 += u4; z5 += u5;
     if (n == NPAD) {
       const sums = seg(k) + SEG_SUMS;
       store<f64>(sums, u0); store<f64>(sums, u1, 8); store<f64>(sums, u2, 16);
       store<f64>(sums, u3, 24); store<f64>(sums, u4, 32); store<f64>(sums, u5, 40);
     }
   }
-  if (S > 0) sum0 = t0;
-  if (S > 1) sum1 = t1;
-  if (S > 2) sum2 = t2;
-  if (S > 3) sum3 = t3;
-  if (S > 4) sum4 = t4;
-  if (S > 5) sum5 = t5;
+  if (S > 0) sum0 = z0;
+  if (S > 1) sum1 = z1;
+  if (S > 2) sum2 = z2;
+  if (S > 3) sum3 = z3;
+  if (S > 4) sum4 = z4;
+  if (S > 5) sum5 = z5;
   return ok;
 }
 
@@ -178,17 +188,17 @@ export let sum5: f64 = 0;
  * sweep (the speed build), so the results are the same bits; each vector costs calls here
  * (the size build's speed is reported, not a goal).
  */
-const ACC = memory.data(16 * 36, 16); // p[6], q[6], l[6], h[6] (f32x4, f64x2) and the totals (f64[6])
+const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6] (f64x2), the totals (f64[6])
 // @ts-ignore: decorator
 @inline function acc(kind: u32, s: i32): usize { return ACC + ((<usize>kind * 6 + <usize>s) << 4); }
 // @ts-ignore: decorator
 @noinline function shared(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
   const op = changetype<AnyOp>(0);
-  const S = op.sums(), two = op.accumulators() == 2;
+  const S = op.sums(), A = op.accumulators();
   let ok = f32x4.splat(0);
-  memory.fill(ACC, 0, 16 * 36);
-  const segments = n == NPAD ? NSEG : 1;
+  memory.fill(ACC, 0, 16 * 42);
+  const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
     let o: usize = 0, end: usize = <usize>n << 2;
     if (n == NPAD) {
@@ -196,33 +206,35 @@ const ACC = memory.data(16 * 36, 16); // p[6], q[6], l[6], h[6] (f32x4, f64x2) a
       o = <usize>load<u32>(r + SEG_START) << 2; end = o + (<usize>load<u32>(r + SEG_PADDED) << 2);
       segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
     }
-    memory.fill(acc(2, 0), 0, 16 * 12); // this segment's l, h
-    const block: usize = two ? 64 << 4 : 32 << 4;
+    memory.fill(acc(4, 0), 0, 16 * 12); // this segment's l, h
+    const block: usize = A > 1 ? 64 << 4 : 32 << 4;
     while (o < end) {
       const stop = S == 0 ? end : o + (end - o >= block ? block : 16 << 4);
-      memory.fill(ACC, 0, 16 * 12); // the block's p, q
+      memory.fill(ACC, 0, 16 * 24); // the block's accumulators
       while (o < stop) {
         for (let s = 0; s < S; s++) {
+          // the accumulator that takes this vector is the first; then they rotate
           const t = f32x4.add(v128.load(acc(0, s)), op.term(s, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (two) { v128.store(acc(0, s), v128.load(acc(1, s))); v128.store(acc(1, s), t); } else v128.store(acc(0, s), t);
+          for (let j: u32 = 1; j < <u32>A; j++) v128.store(acc(j - 1, s), v128.load(acc(j, s)));
+          v128.store(acc(<u32>A - 1, s), t);
         }
         const y = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (S == 0) ok = f32x4.add(ok, y);
         o += 16;
       }
       for (let s = 0; s < S; s++) {
-        const blk = two ? f32x4.add(v128.load(acc(0, s)), v128.load(acc(1, s))) : v128.load(acc(0, s));
-        v128.store(acc(2, s), widenLo(v128.load(acc(2, s)), blk));
-        v128.store(acc(3, s), widenHi(v128.load(acc(3, s)), blk));
+        const p = v128.load(acc(0, s)), q = v128.load(acc(1, s));
+        const blk = A == 4 ? f32x4.add(f32x4.add(p, q), f32x4.add(v128.load(acc(2, s)), v128.load(acc(3, s)))) : A == 2 ? f32x4.add(p, q) : p;
+        v128.store(acc(4, s), widenLo(v128.load(acc(4, s)), blk));
+        v128.store(acc(5, s), widenHi(v128.load(acc(5, s)), blk));
       }
     }
     for (let s = 0; s < S; s++) {
-      const u = hsum(v128.load(acc(2, s)), v128.load(acc(3, s))), total = ACC + 16 * 24 + (<usize>s << 3);
+      const u = hsum(v128.load(acc(4, s)), v128.load(acc(5, s))), total = totals + (<usize>s << 3);
       store<f64>(total, load<f64>(total) + u);
       if (n == NPAD) store<f64>(seg(k) + SEG_SUMS + (<usize>s << 3), u);
     }
   }
-  const totals = ACC + 16 * 24;
   sum0 = load<f64>(totals); sum1 = load<f64>(totals, 8); sum2 = load<f64>(totals, 16);
   sum3 = load<f64>(totals, 24); sum4 = load<f64>(totals, 32); sum5 = load<f64>(totals, 40);
   return ok;
@@ -271,7 +283,7 @@ let zero = f32x4.splat(0);
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
-  @inline accumulators(): i32 { return 2; }
+  @inline accumulators(): i32 { return 4; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

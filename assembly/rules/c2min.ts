@@ -44,15 +44,15 @@ export function c2minWants(loss: f64): bool {
       v128.store(a, y);
       return y;
     }
-    const gv = v128.load(b);
+    const gv = v128.load(b), xv = v128.load(a);
     let y: v128;
     if (mode == FIRST) {
       v128.store(d, gv);
-      y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
+      y = f32x4.sub(xv, f32x4.mul(k0, gv));
     } else {
       const mn = f32x4.add(f32x4.mul(k0, v128.load(d)), f32x4.mul(k1, v128.load(c)));
       v128.store(d, mn);
-      y = f32x4.sub(v128.load(a), f32x4.add(f32x4.mul(k2, gv), f32x4.mul(k3, mn)));
+      y = f32x4.sub(xv, f32x4.add(f32x4.mul(k2, gv), f32x4.mul(k3, mn)));
     }
     v128.store(c, gv);
     v128.store(a, y);

@@ -43,10 +43,10 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const gv = v128.load(b);
+    const gv = v128.load(b), pv = v128.load(c);
     const y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
     v128.store(a, y);
-    v128.store(c, f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, gv)));
+    v128.store(c, f32x4.add(f32x4.mul(k1, pv), f32x4.mul(k2, gv)));
     return y;
   }
 }
@@ -96,14 +96,13 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const xv = v128.load(a);
+    const xv = v128.load(a), mv = v128.load(c), vv = v128.load(d), dv = v128.load(e), pv = v128.load(f);
     const ge = f32x4.add(v128.load(b), f32x4.mul(k0, xv));
-    v128.store(c, nextM(v128.load(c), ge, k1, k2));
-    v128.store(d, nextV(v128.load(d), ge, k3, k4));
-    const dv = v128.load(e);
+    v128.store(c, nextM(mv, ge, k1, k2));
+    v128.store(d, nextV(vv, ge, k3, k4));
     const y = f32x4.sub(xv, f32x4.mul(k5, dv));
     v128.store(a, y);
-    v128.store(f, f32x4.add(f32x4.mul(k6, v128.load(f)), f32x4.mul(k7, dv)));
+    v128.store(f, f32x4.add(f32x4.mul(k6, pv), f32x4.mul(k7, dv)));
     return y;
   }
 }

@@ -57,8 +57,9 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const ge = sgdGe(a, b, k1, k2);
     const sn = f32x4.add(v128.load(c), f32x4.mul(k0, ge));
+    const y = f32x4.add(f32x4.mul(k3, v128.load(a)), f32x4.mul(k4, f32x4.sub(v128.load(d), sn)));
     v128.store(c, sn);
-    v128.store(a, f32x4.add(f32x4.mul(k3, v128.load(a)), f32x4.mul(k4, f32x4.sub(v128.load(d), sn))));
+    v128.store(a, y);
     return f32x4.splat(0);
   }
 }

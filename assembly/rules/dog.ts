@@ -49,10 +49,10 @@ function reduce(): void {
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
-    const xv = v128.load(a);
+    const xv = v128.load(a), av = v128.load(c);
     const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)));
     v128.store(a, y);
-    if (mode == AVG) v128.store(c, f32x4.add(f32x4.mul(k3, v128.load(c)), f32x4.mul(k2, y)));
+    if (mode == AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
     return y;
   }
 }

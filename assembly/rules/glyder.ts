@@ -87,12 +87,12 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    if (mode != SGD) {
-      const gv = ge(d, b, k0); // (ge at x0, the x pass A saw)
-      if (mode == ADAM) { v128.store(e, nextM(v128.load(e), gv, k2, k3)); v128.store(f, nextV(v128.load(f), gv, k4, k5)); }
-      else v128.store(e, nextBuffer(v128.load(e), gv, k1));
-    }
     const y = f32x4.sub(v128.load(d), f32x4.mul(k8, v128.load(c)));
+    if (mode != SGD) {
+      const gv = ge(d, b, k0), ev = v128.load(e); // (ge at x0, the x pass A saw)
+      if (mode == ADAM) { const fv = v128.load(f); v128.store(e, nextM(ev, gv, k2, k3)); v128.store(f, nextV(fv, gv, k4, k5)); }
+      else v128.store(e, nextBuffer(ev, gv, k1));
+    }
     v128.store(a, y);
     return y;
   }

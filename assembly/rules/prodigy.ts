@@ -43,10 +43,10 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const gv = ge(a, b, k0, k1);
-    v128.store(c, nextM(v128.load(c), gv, k2, k3));
-    v128.store(d, nextV(v128.load(d), gv, k4, k5));
-    v128.store(e, f32x4.add(f32x4.mul(k6, v128.load(e)), f32x4.mul(k7, gv)));
+    const gv = ge(a, b, k0, k1), mv = v128.load(c), vv = v128.load(d), sv = v128.load(e);
+    v128.store(c, nextM(mv, gv, k2, k3));
+    v128.store(d, nextV(vv, gv, k4, k5));
+    v128.store(e, f32x4.add(f32x4.mul(k6, sv), f32x4.mul(k7, gv)));
     return f32x4.splat(0);
   }
 }
