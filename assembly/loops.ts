@@ -128,7 +128,20 @@ export let sum5: f64 = 0;
         const t4 = S > 4 ? f32x4.add(p4, op.term(4, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
         const t5 = S > 5 ? f32x4.add(p5, op.term(5, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
         updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        if (!two) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; o += 16; continue; }
+        if (!two && ROLLED) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; o += 16; continue; }
+        if (!two) {
+          // one accumulator per sum: the speed build takes the next vector into the same
+          // accumulators in the same iteration (the same order as one at a time)
+          p0 = f32x4.add(t0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 1) p1 = f32x4.add(t1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 2) p2 = f32x4.add(t2, op.term(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 3) p3 = f32x4.add(t3, op.term(3, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 4) p4 = f32x4.add(t4, op.term(4, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 5) p5 = f32x4.add(t5, op.term(5, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+          o += 32;
+          continue;
+        }
         if (ROLLED && four) { p0 = q0; q0 = r0; r0 = w0; w0 = t0; o += 16; continue; }
         if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; o += 16; continue; }
         p0 = t0; p1 = t1; p2 = t2;

@@ -39,17 +39,28 @@ import { pass, splat, none, ownLoop } from '../loops';
   return finiteAfter(ok, P, NPAD);
 }
 
+// one function per form in the speed build: inlined side by side, the loops were folded into
+// one that chose the form per vector
+// @ts-ignore: decorator
+@noinline function plain(lr: f64, c: f64): bool { return run(lr, c, 0); }
+// @ts-ignore: decorator
+@noinline function nesterov(lr: f64, c: f64): bool { return run(lr, c, NESTEROV); }
+// @ts-ignore: decorator
+@noinline function signed_(lr: f64, c: f64): bool { return run(lr, c, SIGNED); }
+// @ts-ignore: decorator
+@noinline function nesterovSigned(lr: f64, c: f64): bool { return run(lr, c, NESTEROV | SIGNED); }
+
 /** The momentum-buffer update with step size `lr`, optionally taking sign(d). */
 // @ts-ignore: decorator
 @noinline export function bufferedUpdate(lr: f64, c: f64, signed: bool): bool {
   const mode = (hyper(HP_nesterov) != 0 ? NESTEROV : 0) | (signed ? SIGNED : 0);
   if (!ownLoop(true)) return run(lr, c, mode);
   switch (mode) {
-    case 0: return run(lr, c, 0);
-    case NESTEROV: return run(lr, c, NESTEROV);
-    case SIGNED: return run(lr, c, SIGNED);
+    case 0: return plain(lr, c);
+    case NESTEROV: return nesterov(lr, c);
+    case SIGNED: return signed_(lr, c);
   }
-  return run(lr, c, NESTEROV | SIGNED);
+  return nesterovSigned(lr, c);
 }
 
 export function momentumUpdate(lr: f64, c: f64): bool {

@@ -64,9 +64,20 @@ export function secantBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_r
  */
 export function secantEnter(base: i32, k: i32): void {
   if (k == 0) { copy(scratch(BACKUP), X, NPAD); return; }
-  const z = none();
-  pass<LookAhead>(NPAD, X, grad(), scratch(BACKUP), X, X, X, splat(hyper(HP_secant_probeScale)), z, z, z, z, z, z, z, z, z, signProbe() ? SIGN : 0);
+  if (signProbe()) lookAheadSign(); else lookAheadGradient();
 }
+
+// x ← backup + c·s, one function per probe form (inlined side by side, the loops were folded
+// into one that chose the form per vector)
+// @ts-ignore: decorator
+@inline function lookAhead(mode: i32): void {
+  const z = none();
+  pass<LookAhead>(NPAD, X, grad(), scratch(BACKUP), X, X, X, splat(hyper(HP_secant_probeScale)), z, z, z, z, z, z, z, z, z, mode);
+}
+// @ts-ignore: decorator
+@noinline function lookAheadSign(): void { lookAhead(SIGN); }
+// @ts-ignore: decorator
+@noinline function lookAheadGradient(): void { lookAhead(0); }
 
 /** Puts x back exactly from the backup (never x − c·s, which is not exact in float32), whatever the closure wrote. */
 export function secantLeave(base: i32, k: i32): void {
