@@ -27,7 +27,7 @@ export function readmeSpeed() {
   lines.push('  16 bytes it actually moves).');
   lines.push(`- Momentum is ${two('momentum / memcopy 20B (minimum bytes)')} a copy of its minimum 20 bytes.`);
   const small = (name) => sizes.map((n) => g(`inline ${name} / stepsize ${name}`, n)).filter((v) => v !== undefined).map((v) => `${v.toFixed(2)}×`).join(' / ');
-  lines.push('', `The size build that \`stepsize/inline\` and the IIFE embed (loops not unrolled; the same results bit for bit)`,
+  lines.push('', `The size build that \`stepsize/inline\` and the IIFE embed (every sweep in one shared loop; the same results bit for bit)`,
     `takes, per step, ${sizes.map(exp).join(' / ')}: sgd ${small('sgd')}, momentum ${small('momentum')}, adam ${small('adam')} the`,
     `time of the default build (\`stepsize.wasm\`); at 1e6 / 1e7, clara/sgd ${small('clara/sgd')} and clara/adam ${small('clara/adam')}.`);
   lines.push('', '<!-- rules -->', '', '| rule/base | 1e6 | ratio | 1e7 | ratio |', '|---|---|---|---|---|');
