@@ -2,6 +2,8 @@
 // (≤ 20 KiB gzipped with every rule in it). Run after `npm run build`. With --breakdown (what
 // `npm run size` passes), also what each source file costs: the loader's files from esbuild's
 // metafile, the size build's functions from a build with a name section, grouped by file.
+// With --rules (`npm run size:rules`, ~2 minutes), what each rule costs the size build: the
+// gzipped size build with every rule, less the same build without that rule's kernel.
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -28,6 +30,7 @@ for (const [file, what] of rows) {
   }
 }
 if (process.argv.includes('--breakdown')) await breakdown();
+if (process.argv.includes('--rules')) await perRule();
 process.exitCode = over ? 1 : 0;
 
 async function breakdown() {
@@ -114,4 +117,36 @@ function functionNames(b) {
     }
   }
   return names;
+}
+
+/** Each rule's cost in the size build: the build with every rule, less the build without it (gzip -9 of the wasm). */
+async function perRule() {
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const top = fileURLToPath(new URL('..', root));
+  const { generate, loadOptions } = await import('./rules.mjs');
+  const { RULE_LIST } = await loadOptions();
+  const dir = mkdtempSync(`${tmpdir()}/stepsize-size-`);
+  // the size build as scripts/build.mjs makes it (asc's small target, then wasm-opt)
+  const sizeBuild = (name) => {
+    const out = `${dir}/${name}.wasm`;
+    execFileSync(`${top}node_modules/.bin/asc`, ['assembly/index.ts', '--target', 'small', '--outFile', out], { cwd: top, stdio: 'pipe' });
+    execFileSync(`${top}node_modules/.bin/wasm-opt`, [out, '--enable-simd', '--enable-bulk-memory', '--enable-sign-ext',
+      '--enable-mutable-globals', '--enable-nontrapping-float-to-int', '--flatten', '--rereloop', '-Oz', '--converge', '-o', out], { cwd: top, stdio: 'pipe' });
+    return gzipSync(readFileSync(out), { level: 9 }).length;
+  };
+  try {
+    await generate();
+    const all = sizeBuild('all');
+    console.log(`\nthe size build, gzip -9: ${all} B with every rule; each rule's kernel costs (the build without it):`);
+    for (const r of RULE_LIST) {
+      if (r.id === RULE_LIST[0].id) continue; // (the default rule is the bases' plain step: no kernel of its own to leave out)
+      await generate({ exclude: [r.id] });
+      console.log(`  ${r.id.padEnd(10)}${String(all - sizeBuild(r.id)).padStart(7)} B`);
+    }
+  } finally {
+    await generate(); // the generated files as the build wants them
+  }
 }
