@@ -32,18 +32,17 @@
 // block, for passes whose several chains already run side by side. The tail of a segment goes
 // in 16-vector blocks. The same bits in every runtime and in both builds.
 //
-// The speed/size choice is made here and nowhere else (ROLLED): the speed build unrolls four
-// vectors per iteration in passes without sums (two when the caller asks, U = Two) and two
-// (one per accumulator) in passes with sums; the size build takes one vector at a time, its two accumulators trading places after
-// each, which adds the same products in the same order.
+// The speed/size choice is made here and nowhere else (ROLLED): the speed build compiles each
+// pass to its own loop (sweep), unrolled four vectors per iteration without sums (two with
+// pass2) and two with sums; the size build runs every pass through one shared loop (shared),
+// which adds the same products in the same order.
 import { PAD, widenLo, widenHi, hsum, sum4 as tree4 } from './simd';
 import { AnyOp, OP, opIndex } from './generated/ops';
 import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, seg } from './layout';
 
-// The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed) does
-// not unroll loops (assembly/loops.ts makes that choice for every sweep). Its results are the
-// same bit for bit: only the order of the finiteness accumulator changes, and its verdict is
-// exact either way (see finiteAfter).
+// The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed). Its
+// results are the same bit for bit: only the order of the finiteness accumulator changes, and
+// its verdict is exact either way (see finiteAfter).
 // @ts-ignore: decorator
 @inline const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
 
@@ -84,17 +83,13 @@ export let sum5: f64 = 0;
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
   const segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
-    let o: usize = 0, end: usize = <usize>n << 2; // one offset for every cursor: a cursor the operation does not read costs nothing
-    if (n == NPAD) {
-      const r = seg(k);
-      o = <usize>load<u32>(r + SEG_START) << 2; end = o + (<usize>load<u32>(r + SEG_PADDED) << 2);
-      segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
-    }
+    // one offset for every cursor: a cursor the operation does not read costs nothing
+    let o: usize = n == NPAD ? enter(k) : 0;
+    const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
     if (S == 0) {
       while (o < end) {
         const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
         const y0 = updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        if (ROLLED) { ok = f32x4.add(ok, y0); o += 16; continue; }
         const y1 = updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
         const y2 = updateOf<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
@@ -116,9 +111,8 @@ export let sum5: f64 = 0;
       let p2 = f32x4.splat(0), q2 = f32x4.splat(0), p3 = f32x4.splat(0);
       let p4 = f32x4.splat(0), p5 = f32x4.splat(0), r0 = f32x4.splat(0), w0 = f32x4.splat(0);
       while (o < stop) {
-        // p_s takes the even vectors, q_s the odd ones (with four accumulators: every fourth):
-        // the speed build takes them in one iteration, the size build one at a time, the
-        // accumulators trading places after each. One base per cursor per iteration, the later
+        // p_s takes the even vectors, q_s the odd ones (with four accumulators, r0 and w0 take
+        // every fourth), all in one iteration. One base per cursor per iteration, the later
         // vectors at fixed offsets from it.
         const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
         const t0 = f32x4.add(p0, op.term(0, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
@@ -128,10 +122,9 @@ export let sum5: f64 = 0;
         const t4 = S > 4 ? f32x4.add(p4, op.term(4, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
         const t5 = S > 5 ? f32x4.add(p5, op.term(5, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
         updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        if (!two && ROLLED) { p0 = t0; p1 = t1; p2 = t2; p3 = t3; p4 = t4; p5 = t5; o += 16; continue; }
         if (!two) {
-          // one accumulator per sum: the speed build takes the next vector into the same
-          // accumulators in the same iteration (the same order as one at a time)
+          // one accumulator per sum: the next vector goes into the same accumulators in the
+          // same iteration (the same order as one at a time)
           p0 = f32x4.add(t0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
           if (S > 1) p1 = f32x4.add(t1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
           if (S > 2) p2 = f32x4.add(t2, op.term(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
@@ -142,8 +135,6 @@ export let sum5: f64 = 0;
           o += 32;
           continue;
         }
-        if (ROLLED && four) { p0 = q0; q0 = r0; r0 = w0; w0 = t0; o += 16; continue; }
-        if (ROLLED) { p0 = q0; q0 = t0; p1 = q1; q1 = t1; p2 = q2; q2 = t2; o += 16; continue; }
         p0 = t0; p1 = t1; p2 = t2;
         q0 = f32x4.add(q0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
         if (S > 1) q1 = f32x4.add(q1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
@@ -181,6 +172,14 @@ export let sum5: f64 = 0;
   return ok;
 }
 
+/** Enters segment k of the layout: sets its LR scale and weight decay, and returns its first byte. */
+// @ts-ignore: decorator
+@inline function enter(k: u32): usize {
+  const r = seg(k);
+  segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
+  return <usize>load<u32>(r + SEG_START) << 2;
+}
+
 // What an operation leaves out (see above) defaults here; the tests are at compile time.
 // @ts-ignore: decorator
 @inline function sumsOf<T>(): i32 { if (isDefined(changetype<T>(0).sums)) return changetype<T>(0).sums(); return 0; }
@@ -213,12 +212,9 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
   memory.fill(ACC, 0, 16 * 42);
   const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
-    let o: usize = 0, end: usize = <usize>n << 2;
-    if (n == NPAD) {
-      const r = seg(k);
-      o = <usize>load<u32>(r + SEG_START) << 2; end = o + (<usize>load<u32>(r + SEG_PADDED) << 2);
-      segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
-    }
+    // one offset for every cursor: a cursor the operation does not read costs nothing
+    let o: usize = n == NPAD ? enter(k) : 0;
+    const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
     memory.fill(acc(4, 0), 0, 16 * 12); // this segment's l, h
     const block: usize = A > 1 ? 64 << 4 : 32 << 4;
     while (o < end) {
@@ -345,7 +341,7 @@ export function normSq(a: usize, n: u32): f64 {
   const z = none();
   pass<Dots>(n, a, b, dst, a, a, a, z, z, z, z, z, z, z, z, z, z, mode);
 }
-// the size build's one loop for the three forms, the form chosen per vector
+// the size build: one call site for the three forms (the shared loop chooses per vector)
 // @ts-ignore: decorator
 @noinline function anyDots(a: usize, b: usize, dst: usize, n: u32, mode: i32): void { dots(a, b, dst, n, mode); }
 
