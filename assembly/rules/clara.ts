@@ -24,6 +24,21 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   return adam ? mu * (1 + beta1 * (1 - c)) / (1 - beta1 * (1 - c)) : mu;
 }
 
+// Both forms' path step, along a direction d (g for sgd, the Adam direction for adam):
+// x ← x − step·d, p ← (1−c)·p + c·r·d, and the sum's term ‖p_new‖² + x_new·0.
+// @ts-ignore: decorator
+@inline function pathTerm(xv: v128, dv: v128, pv: v128, step: v128, c1: v128, cr: v128): v128 {
+  const y = f32x4.sub(xv, f32x4.mul(step, dv)), pn = f32x4.add(f32x4.mul(c1, pv), f32x4.mul(cr, dv));
+  return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
+}
+/** The same step written at x and p (every vector loaded before the first store). */
+// @ts-ignore: decorator
+@inline function pathMove(x: usize, p: usize, xv: v128, dv: v128, pv: v128, step: v128, c1: v128, cr: v128): v128 {
+  const y = f32x4.sub(xv, f32x4.mul(step, dv));
+  v128.store(x, y);
+  v128.store(p, f32x4.add(f32x4.mul(c1, pv), f32x4.mul(cr, dv)));
+  return y;
+}
 
 // sgd: u = r·g;  x ← x − η·(us ? u : g);  p ← (1−c)p + c·u; the sum is ‖p_new‖² + x_new·0
 // (NaN exactly when a new parameter is not finite: the path itself cannot overflow).
@@ -36,18 +51,12 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const gv = v128.load(b), y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
-    const pn = f32x4.add(f32x4.mul(k1, v128.load(c)), f32x4.mul(k2, gv));
-    return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
+    return pathTerm(v128.load(a), v128.load(b), v128.load(c), k0, k1, k2);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const gv = v128.load(b), pv = v128.load(c);
-    const y = f32x4.sub(v128.load(a), f32x4.mul(k0, gv));
-    v128.store(a, y);
-    v128.store(c, f32x4.add(f32x4.mul(k1, pv), f32x4.mul(k2, gv)));
-    return y;
+    return pathMove(a, c, v128.load(a), v128.load(b), v128.load(c), k0, k1, k2);
   }
 }
 
@@ -89,9 +98,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const dv = v128.load(e), y = f32x4.sub(v128.load(a), f32x4.mul(k5, dv));
-    const pn = f32x4.add(f32x4.mul(k6, v128.load(f)), f32x4.mul(k7, dv));
-    return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
+    return pathTerm(v128.load(a), v128.load(e), v128.load(f), k5, k6, k7);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -100,10 +107,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
     const ge = f32x4.add(v128.load(b), f32x4.mul(k0, xv));
     v128.store(c, nextM(mv, ge, k1, k2));
     v128.store(d, nextV(vv, ge, k3, k4));
-    const y = f32x4.sub(xv, f32x4.mul(k5, dv));
-    v128.store(a, y);
-    v128.store(f, f32x4.add(f32x4.mul(k6, pv), f32x4.mul(k7, dv)));
-    return y;
+    return pathMove(a, f, xv, dv, pv, k5, k6, k7);
   }
 }
 
