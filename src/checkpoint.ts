@@ -29,7 +29,7 @@ import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, type
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
-import { addr, type Exports, type Tables } from './wasm.js';
+import { addr, headerRegion, type Exports, type Tables } from './wasm.js';
 
 const MAGIC = 0x5a535053; // "SPSZ"
 const FORMAT = 2;
@@ -75,9 +75,9 @@ function rewrap(e: unknown, what: string): unknown {
 
 /** save(): the checkpoint of an optimizer's current state. */
 export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: Layout): Uint8Array {
-  const h = addr(x.header()), buf = x.memory.buffer;
-  const state = named(scalarSlots(t, config.rule, 'state'), new Float64Array(buf, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!));
-  const stats = named(scalarSlots(t, config.rule, 'stats'), new Float64Array(buf, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!));
+  const buf = x.memory.buffer;
+  const state = named(scalarSlots(t, config.rule, 'state'), headerRegion(x, t, 'STATE'));
+  const stats = named(scalarSlots(t, config.rule, 'stats'), headerRegion(x, t, 'STATS'));
   for (const [name, v] of [...Object.entries(state), ...Object.entries(stats)]) {
     if (!Number.isFinite(v)) fail('E_STATE', `the optimizer's '${name}' is ${v}; a checkpoint never holds NaN or ±Infinity`);
   }
@@ -148,9 +148,8 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
   for (const [k, role] of order.entries()) {
     copyCompact(new Float32Array(mem, vectorAt(x, roles.indexOf(role)), placed.span), floats.subarray(k * layout.n, (k + 1) * layout.n), placed, true);
   }
-  const h = addr(x.header());
-  writeNamed(scalarSlots(t, config.rule, 'state'), new Float64Array(mem, h + t.consts.get('H_STATE')!, t.consts.get('NSTATE')!), desc.state);
-  writeNamed(scalarSlots(t, config.rule, 'stats'), new Float64Array(mem, h + t.consts.get('H_STATS')!, t.consts.get('NSTATS')!), desc.stats);
+  writeNamed(scalarSlots(t, config.rule, 'state'), headerRegion(x, t, 'STATE'), desc.state);
+  writeNamed(scalarSlots(t, config.rule, 'stats'), headerRegion(x, t, 'STATS'), desc.stats);
   return new Optimizer(x, t, config, placed);
 }
 

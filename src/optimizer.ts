@@ -5,7 +5,7 @@ import { fail } from './errors.js';
 import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
-import { addr, type Exports, type Tables } from './wasm.js';
+import { addr, headerRegion, type Exports, type Tables } from './wasm.js';
 import { writeCheckpoint } from './checkpoint.js';
 
 /** Telemetry of the last step, common to every rule. */
@@ -72,9 +72,8 @@ export class Optimizer<R extends RuleName = RuleName> {
     this.#grads = new Float32Array(buf, addr(exports.grads()), layout.span);
     const avg = addr(exports.average());
     this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.span);
-    const h = addr(exports.header());
-    this.#state = new Float64Array(buf, h + tables.consts.get('H_STATE')!, tables.consts.get('NSTATE')!);
-    this.#stats = new Float64Array(buf, h + tables.consts.get('H_STATS')!, tables.consts.get('NSTATS')!);
+    this.#state = headerRegion(exports, tables, 'STATE');
+    this.#stats = headerRegion(exports, tables, 'STATS');
     live++;
   }
 
@@ -152,7 +151,7 @@ export class Optimizer<R extends RuleName = RuleName> {
       fail('E_OPTION', `rule '${this.config.rule}' adapts its own learning rate; setLr applies to ${RULES.filter((r) => ruleOf(r).setLr).map((r) => `rule '${r}'`).join(', ')} (for schedules)`);
     }
     if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail('E_OPTION', `setLr takes a finite number > 0; got ${String(lr)}`);
-    new Float64Array(x.memory.buffer, addr(x.header()) + this.#t.consts.get('H_HYPER')!, 1 + this.#t.hyper.get('lr')!)[this.#t.hyper.get('lr')!] = lr;
+    headerRegion(x, this.#t, 'HYPER')[this.#t.hyper.get('lr')!] = lr;
     this.config = Object.freeze({ ...this.config, lr });
   }
 
@@ -372,24 +371,27 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   const lengths = segmentLengths(compact), c = tables.consts, stride = c.get('SEG_BYTES')! / 4;
   const table = addr(x.segments(lengths.length));
   if (table === 0) fail('E_MEMORY', `${lengths.length} tensors: this engine would not grow WebAssembly memory to hold their table`);
-  const seg = (k: number, field: string) => new Uint32Array(x.memory.buffer, table, lengths.length * stride)[k * stride + c.get(field)! / 4];
-  lengths.forEach((length, k) => { new Uint32Array(x.memory.buffer, table, lengths.length * stride)[k * stride + c.get('SEG_LENGTH')! / 4] = length; });
+  // (one view to write the lengths, one to read the starts: init() grows memory, which detaches the first)
+  const records = () => new Uint32Array(x.memory.buffer, table, lengths.length * stride);
+  const written = records(), at = c.get('SEG_LENGTH')! / 4;
+  lengths.forEach((length, k) => { written[k * stride + at] = length; });
   const npad = x.planned(), max = x.maxParams(vectors), h = addr(x.header()), bytes = fmtBytes(x.bytesNeeded(npad, vectors) + h);
   const what = `${compact.n} parameters${lengths.length > 1 && npad > compact.n ? ` (${npad} floats per vector, each tensor padded to a multiple of 64)` : ''}`;
   if (npad > max) {
     fail('E_MEMORY', `${what} with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
       `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} ${lengths.length > 1 ? 'floats per vector, padding included' : 'parameters'} here`);
   }
-  encodeHyper(config, tables, new Float64Array(x.memory.buffer, h + c.get('H_HYPER')!, c.get('NHYPER')!));
+  encodeHyper(config, tables, headerRegion(x, tables, 'HYPER'));
   const code = x.init(base, rule, compact.n);
   if (code === tables.init.get('MEMORY')) {
     fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory)`);
   }
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   // where the module placed each tensor
-  const tensors = compact.tensors.map((t, k) => ({ ...t, shape: [...t.shape], offset: seg(k, 'SEG_START') }));
+  const placed = records(), start = (k: number) => placed[k * stride + c.get('SEG_START')! / 4];
+  const tensors = compact.tensors.map((t, k) => ({ ...t, shape: [...t.shape], offset: start(k) }));
   const last = lengths.length - 1;
-  return { x, layout: { n: compact.n, span: seg(last, 'SEG_START') + lengths[last], tensors, table } };
+  return { x, layout: { n: compact.n, span: start(last) + lengths[last], tensors, table } };
 }
 
 function fmtBytes(b: number): string {

@@ -6,6 +6,10 @@ import { fail } from './errors.js';
 /** An address the module returned: a u32 that JS reads as a signed i32 above 2 GiB. */
 export const addr = (p: number): number => p >>> 0;
 
+/** A view of one of the header's f64 regions: 'HYPER' (hyperparameters), 'STATE' (scalar state) or 'STATS'. */
+export const headerRegion = (x: Exports, t: Tables, region: 'HYPER' | 'STATE' | 'STATS'): Float64Array =>
+  new Float64Array(x.memory.buffer, addr(x.header()) + t.consts.get(`H_${region}`)!, t.consts.get(`N${region}`)!);
+
 export interface Exports {
   memory: WebAssembly.Memory;
   header(): number;
