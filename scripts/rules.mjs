@@ -15,10 +15,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** src/options.ts as a module (the descriptions, the bases, resolveConfig), bundled for Node. */
-export async function loadOptions() {
-  const out = await build({ entryPoints: [`${root}src/options.ts`], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'warning' });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+let options;
+/** src/options.ts as a module (the descriptions, the bases, resolveConfig), bundled for Node once per process. */
+export function loadOptions() {
+  options ??= build({ entryPoints: [`${root}src/options.ts`], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'warning' })
+    .then((out) => import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`));
+  return options;
 }
 
 const ident = (s) => s.replace(/\W/g, '_');
