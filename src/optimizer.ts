@@ -42,8 +42,7 @@ export type Closure = (params: Float32Array, grads: Float32Array, request: Reque
 
 /** One optimizer; R is its rule, when the options named it (it types `stats`). */
 export class Optimizer<R extends RuleName = RuleName> {
-  /** Resolved configuration: base, rule and every hyperparameter with its default filled in. */
-  /** The resolved options (defaults filled in); replaced, never mutated, by setLr. */
+  /** The resolved configuration: base, rule and every option with its default filled in; replaced, never mutated, by setLr. */
   config: Readonly<Config>;
   /** Number of parameters. */
   readonly size: number;
