@@ -76,7 +76,6 @@ export let sum5: f64 = 0;
 // @ts-ignore: decorator
 @inline function sweep<T, U>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-  const op = changetype<T>(0);
   const S = sumsOf<T>();
   let ok = f32x4.splat(0);
   let z0: f64 = 0, z1: f64 = 0, z2: f64 = 0, z3: f64 = 0, z4: f64 = 0, z5: f64 = 0; // the whole vector's sums
@@ -115,36 +114,36 @@ export let sum5: f64 = 0;
         // every fourth), all in one iteration. One base per cursor per iteration, the later
         // vectors at fixed offsets from it.
         const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
-        const t0 = f32x4.add(p0, op.term(0, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        const t1 = S > 1 ? f32x4.add(p1, op.term(1, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
-        const t2 = S > 2 ? f32x4.add(p2, op.term(2, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
-        const t3 = S > 3 ? f32x4.add(p3, op.term(3, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
-        const t4 = S > 4 ? f32x4.add(p4, op.term(4, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
-        const t5 = S > 5 ? f32x4.add(p5, op.term(5, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
-        updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        const t1 = S > 1 ? f32x4.add(p1, termOf<T>(1, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p1;
+        const t2 = S > 2 ? f32x4.add(p2, termOf<T>(2, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p2;
+        const t3 = S > 3 ? f32x4.add(p3, termOf<T>(3, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p3;
+        const t4 = S > 4 ? f32x4.add(p4, termOf<T>(4, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p4;
+        const t5 = S > 5 ? f32x4.add(p5, termOf<T>(5, pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode)) : p5;
+        const t0 = f32x4.add(p0, head<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        tail<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (!two) {
           // one accumulator per sum: the next vector goes into the same accumulators in the
           // same iteration (the same order as one at a time)
-          p0 = f32x4.add(t0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (S > 1) p1 = f32x4.add(t1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (S > 2) p2 = f32x4.add(t2, op.term(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (S > 3) p3 = f32x4.add(t3, op.term(3, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (S > 4) p4 = f32x4.add(t4, op.term(4, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          if (S > 5) p5 = f32x4.add(t5, op.term(5, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-          updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+          if (S > 1) p1 = f32x4.add(t1, termOf<T>(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 2) p2 = f32x4.add(t2, termOf<T>(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 3) p3 = f32x4.add(t3, termOf<T>(3, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 4) p4 = f32x4.add(t4, termOf<T>(4, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (S > 5) p5 = f32x4.add(t5, termOf<T>(5, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          p0 = f32x4.add(t0, head<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          tail<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
           o += 32;
           continue;
         }
         p0 = t0; p1 = t1; p2 = t2;
-        q0 = f32x4.add(q0, op.term(0, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        if (S > 1) q1 = f32x4.add(q1, op.term(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        if (S > 2) q2 = f32x4.add(q2, op.term(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        if (S > 1) q1 = f32x4.add(q1, termOf<T>(1, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        if (S > 2) q2 = f32x4.add(q2, termOf<T>(2, pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        q0 = f32x4.add(q0, head<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        tail<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (!four) { o += 32; continue; }
-        r0 = f32x4.add(r0, op.term(0, pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        updateOf<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        w0 = f32x4.add(w0, op.term(0, pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
-        updateOf<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        r0 = f32x4.add(r0, head<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        tail<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        w0 = f32x4.add(w0, head<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+        tail<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         o += 64;
       }
       const s0 = four ? f32x4.add(f32x4.add(p0, q0), f32x4.add(r0, w0)) : two ? f32x4.add(p0, q0) : p0;
@@ -186,10 +185,38 @@ export let sum5: f64 = 0;
 // @ts-ignore: decorator
 @inline function accumulatorsOf<T>(): i32 { if (isDefined(changetype<T>(0).accumulators)) return changetype<T>(0).accumulators(); return 1; }
 // @ts-ignore: decorator
+@inline function termOf<T>(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  if (isDefined(changetype<T>(0).term)) return changetype<T>(0).term(s, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+  return zero;
+}
+// @ts-ignore: decorator
 @inline function updateOf<T>(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
   if (isDefined(changetype<T>(0).update)) return changetype<T>(0).update(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
   return zero;
+}
+
+// A fused operation (op.fused() true) computes sum 0's term in update and returns it there:
+// head adds what update returns and tail does nothing, so what both need is loaded and
+// computed once (a separate term would load and compute it again: wasm engines do not
+// eliminate repeated loads from memory). The other sums' terms are taken first, so they still
+// read what update has not written yet; the order across sums changes no sum's bits.
+// @ts-ignore: decorator
+@inline function fusedOf<T>(): bool {
+  if (isDefined(changetype<T>(0).fused)) return changetype<T>(0).fused();
+  return false;
+}
+// @ts-ignore: decorator
+@inline function head<T>(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  if (fusedOf<T>()) return updateOf<T>(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+  return termOf<T>(0, a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+}
+// @ts-ignore: decorator
+@inline function tail<T>(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): void {
+  if (!fusedOf<T>()) updateOf<T>(a, b, c, d, e, f, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
 }
 
 /**
@@ -207,7 +234,7 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
 @noinline function shared(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
   k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
   const op = changetype<AnyOp>(0);
-  const S = op.sums(), A = op.accumulators();
+  const S = op.sums(), A = op.accumulators(), F = op.fused();
   let ok = f32x4.splat(0);
   memory.fill(ACC, 0, 16 * 42);
   const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
@@ -221,13 +248,16 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
       const stop = S == 0 ? end : o + (end - o >= block ? block : 16 << 4);
       memory.fill(ACC, 0, 16 * 24); // the block's accumulators
       while (o < stop) {
-        for (let s = 0; s < S; s++) {
+        // (a fused operation's sum 0 takes what its update returns, after the other sums)
+        let y = zero;
+        for (let s = S - 1; s >= 0; s--) {
           // the accumulator that takes this vector is the first; then they rotate
-          const t = f32x4.add(v128.load(acc(0, s)), op.term(s, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
+          if (F && s == 0) y = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+          const t = f32x4.add(v128.load(acc(0, s)), F && s == 0 ? y : op.term(s, a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode));
           for (let j: u32 = 1; j < <u32>A; j++) v128.store(acc(j - 1, s), v128.load(acc(j, s)));
           v128.store(acc(<u32>A - 1, s), t);
         }
-        const y = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
+        if (!F) y = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         if (S == 0) ok = f32x4.add(ok, y);
         o += 16;
       }

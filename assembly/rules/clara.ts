@@ -24,20 +24,16 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   return adam ? mu * (1 + beta1 * (1 - c)) / (1 - beta1 * (1 - c)) : mu;
 }
 
-// Both forms' path step, along a direction d (g for sgd, the Adam direction for adam):
-// x ← x − step·d, p ← (1−c)·p + c·r·d, and the sum's term ‖p_new‖² + x_new·0.
-// @ts-ignore: decorator
-@inline function pathTerm(xv: v128, dv: v128, pv: v128, step: v128, c1: v128, cr: v128): v128 {
-  const y = f32x4.sub(xv, f32x4.mul(step, dv)), pn = f32x4.add(f32x4.mul(c1, pv), f32x4.mul(cr, dv));
-  return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
-}
-/** The same step written at x and p (every vector loaded before the first store). */
+// Both forms' path step along a direction d (g for sgd, the Adam direction for adam), written
+// at x and p: x ← x − step·d, p ← (1−c)·p + c·r·d (every vector loaded before the first
+// store). Returns the sum's term ‖p_new‖² + x_new·0: NaN exactly when a new parameter is not
+// finite (the path itself cannot overflow). The passes are fused (loops.ts): one load each.
 // @ts-ignore: decorator
 @inline function pathMove(x: usize, p: usize, xv: v128, dv: v128, pv: v128, step: v128, c1: v128, cr: v128): v128 {
-  const y = f32x4.sub(xv, f32x4.mul(step, dv));
+  const y = f32x4.sub(xv, f32x4.mul(step, dv)), pn = f32x4.add(f32x4.mul(c1, pv), f32x4.mul(cr, dv));
   v128.store(x, y);
-  v128.store(p, f32x4.add(f32x4.mul(c1, pv), f32x4.mul(cr, dv)));
-  return y;
+  v128.store(p, pn);
+  return f32x4.add(f32x4.mul(pn, pn), f32x4.mul(y, f32x4.splat(0)));
 }
 
 // sgd: u = r·g;  x ← x − η·(us ? u : g);  p ← (1−c)p + c·u; the sum is ‖p_new‖² + x_new·0
@@ -49,10 +45,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    return pathTerm(v128.load(a), v128.load(b), v128.load(c), k0, k1, k2);
-  }
+  @inline fused(): bool { return true; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
@@ -61,30 +54,28 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 }
 
 // adam pass 1: the direction a = m̂/(√v̂ + eps) from the would-be m, v, into scratch; the sums
-// are ‖a‖² and ‖g‖². a: x, b: g, c: m, d: v, e: the direction; k0: wd, k1: β1, k2: 1 − β1,
-// k3: β2, k4: 1 − β2, k5: eps·√bc2, k6: √bc2/bc1.
-// @ts-ignore: decorator
-@inline function adamDir(a: usize, b: usize, c: usize, d: usize, k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128): v128 {
-  const ge = f32x4.add(v128.load(b), f32x4.mul(k0, v128.load(a)));
-  return direction(nextM(v128.load(c), ge, k1, k2), nextV(v128.load(d), ge, k3, k4), k6, k5);
-}
+// are ‖a‖² (fused: what update returns) and ‖g‖². a: x, b: g, c: m, d: v, e: the direction;
+// k0: wd, k1: β1, k2: 1 − β1, k3: β2, k4: 1 − β2, k5: eps·√bc2, k6: √bc2/bc1.
 @final export class AdamDir {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
+  @inline fused(): bool { return true; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
-    const dv = adamDir(a, b, c, d, k0, k1, k2, k3, k4, k5, k6);
-    return f32x4.mul(dv, dv);
+    const gv = v128.load(b);
+    return f32x4.mul(gv, gv);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    v128.store(e, adamDir(a, b, c, d, k0, k1, k2, k3, k4, k5, k6));
-    return f32x4.splat(0);
+    const ge = f32x4.add(v128.load(b), f32x4.mul(k0, v128.load(a)));
+    const dv = direction(nextM(v128.load(c), ge, k1, k2), nextV(v128.load(d), ge, k3, k4), k6, k5);
+    v128.store(e, dv);
+    return f32x4.mul(dv, dv);
   }
 }
 
@@ -96,10 +87,7 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
   // @ts-ignore: decorator
   @inline accumulators(): i32 { return 2; }
   // @ts-ignore: decorator
-  @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    return pathTerm(v128.load(a), v128.load(e), v128.load(f), k5, k6, k7);
-  }
+  @inline fused(): bool { return true; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

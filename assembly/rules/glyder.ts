@@ -62,23 +62,25 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
   return mode == NESTEROV ? f32x4.add(gv, f32x4.mul(k1, bn)) : bn;
 }
 
-/** Pass A: d → scratch, x → backup; sums ‖d‖², ‖g‖² (nothing committed). */
+/** Pass A: d → scratch, x → backup; sums ‖d‖² (fused: what update returns), ‖g‖² (nothing committed). */
 @final export class DirectionPass {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
+  @inline fused(): bool { return true; }
+  // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    if (s == 1) { const gv = v128.load(b); return f32x4.mul(gv, gv); }
-    const dv = dir(a, b, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
-    return f32x4.mul(dv, dv);
+    const gv = v128.load(b);
+    return f32x4.mul(gv, gv);
   }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    v128.store(c, dir(a, b, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode));
+    const dv = dir(a, b, e, f, k0, k1, k2, k3, k4, k5, k6, k7, mode);
+    v128.store(c, dv);
     v128.store(d, v128.load(a));
-    return f32x4.splat(0);
+    return f32x4.mul(dv, dv);
   }
 }
 
