@@ -4,54 +4,113 @@
 //   import { tfOptimizer } from 'stepsize/tfjs';
 //   model.compile({ optimizer: await tfOptimizer({ rule, base: 'adam' }), loss: ... });  // any rule of ss.rules
 //
-// The model's trainable variables are packed into the optimizer's flat layout on the first
-// step (one tensor per variable, in the order tfjs reports their gradients). Every step copies
-// the gradients in and the new values out (variable.assign of a fresh tensor), through tfjs's
-// public API only: no tensor a caller holds (a clone, a dataSync() array) ever shares the
-// optimizer's memory. A variable assigned from outside (setWeights, assign) is read back
-// before the next step. How a rule's step is called comes from its description (ss.rules):
-// closure rules get their extra gradients from tfjs's own gradient function on the same loss
-// function, so 'same' evaluations are exact; 'fresh' and 'repeat' evaluations need another
-// minibatch, which only the caller has: pass
-// `freshBatch`, which draws a new minibatch and returns the loss function on it. tfjs-core is a peer
-// dependency; nothing numeric happens here.
-import { Optimizer, tensor, variableGrads, engine, type Scalar, type NamedTensorMap, type Variable } from '@tensorflow/tfjs-core';
+// The model's trainable variables are laid out as the optimizer's tensors on the first step
+// (one tensor per variable, in the order tfjs reports their gradients). Each step moves data
+// between tfjs and the optimizer through tfjs's public API only, and no tensor a caller holds
+// (a clone, a dataSync() array) ever shares the optimizer's memory:
+//   'packed' (the default): the gradients are concatenated on the backend and read back once,
+//     the new weights uploaded as one tensor and sliced into the variables on the backend: one
+//     readback and one upload per step whatever the number of variables (on webgl and webgpu
+//     each readback is a blocking GPU sync);
+//   'variables': one readback per gradient and one upload per variable (the earlier form).
+// `timing` accumulates where the adapter's own time goes (readback, kernel, upload).
+// A variable assigned from outside (setWeights, assign) is read back before the next step.
+// How a rule's step is called comes from its description (ss.rules): closure rules get their
+// extra gradients from tfjs's own gradient function on the same loss function, so 'same'
+// evaluations are exact; 'fresh' and 'repeat' evaluations need another minibatch, which only
+// the caller has: pass `freshBatch`, which draws a new minibatch and returns the loss function
+// on it.
+//
+// Saving with the model: getWeights() returns tfjs's iteration count and the optimizer's
+// checkpoint (save(), as one string tensor of its bytes), setWeights() restores them, and the
+// class is registered with tf.serialization, so `model.save(handler, { includeOptimizer: true })`
+// and `tf.loadLayersModel` bring the rule's whole state back. A restored optimizer binds the
+// model's variables by order and size on its next step. tfjs-core is a peer dependency;
+// nothing numeric happens here.
+import {
+  Optimizer, tensor, tensor1d, concat, reshape, slice, zeros, tidy, variableGrads, engine, serialization,
+  type Scalar, type Tensor, type NamedTensorMap, type Variable,
+} from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 // the package's own entry at run time (build/index.js), so errors are the same StepsizeError class
 import { load, StepsizeError, type Stepsize, type LoadOptions, type Optimizer as StepsizeCore } from './index.js';
 
-const fail = (code: 'E_OPTION' | 'E_STATE' | 'E_SIZE', message: string): never => { throw new StepsizeError(code, message); };
+const fail = (code: 'E_OPTION' | 'E_STATE' | 'E_SIZE' | 'E_CHECKPOINT', message: string): never => { throw new StepsizeError(code, message); };
+
+/** The name of the optimizer's checkpoint among the weights getWeights() returns. */
+export const CHECKPOINT_WEIGHT = 'stepsize/checkpoint';
 
 export interface TfOptions extends Record<string, unknown> {
   /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
   freshBatch?: () => () => Scalar;
+  /** How gradients and weights cross between tfjs and the optimizer (see above); default 'packed'. */
+  transfer?: 'packed' | 'variables';
 }
+
+/** Milliseconds the adapter spent, summed over `steps` steps (closure evaluations included). */
+export interface Timing {
+  steps: number;
+  /** gradients from tfjs into the optimizer */
+  readback: number;
+  /** the rule's step in WebAssembly */
+  kernel: number;
+  /** new weights from the optimizer into the variables */
+  upload: number;
+}
+
+/** A model variable and where it lies in the optimizer; dataId: the data the variable held after our last write (another one means an outside assign). */
+interface Bound { name: string; variable: Variable; offset: number; size: number; shape: number[]; dataId?: unknown }
+
+// The Stepsize instance that optimizers built by tfjs (fromConfig, when a model is loaded) use:
+// the last one tfOptimizer() loaded, else load()'s default, loaded by setWeights.
+let shared: Promise<Stepsize> | null = null;
+const now = () => performance.now();
 
 export class StepsizeOptimizer extends Optimizer {
   static get className(): string { return 'StepsizeOptimizer'; }
+  /** create()'s options (without freshBatch and transfer). */
   readonly options: Record<string, unknown>;
-  #ss: Stepsize;
+  readonly transfer: 'packed' | 'variables';
+  readonly timing: Timing = { steps: 0, readback: 0, kernel: 0, upload: 0 };
+  #ss: Stepsize | null;
   #opt: StepsizeCore | null = null;
-  /** dataId: the data the variable held after our last write (another one means an outside assign) */
-  #vars: { name: string; variable: Variable; offset: number; size: number; shape: number[]; dataId?: unknown }[] = [];
+  #vars: Bound[] = [];
   #fresh?: () => () => Scalar;
   #lastFresh: (() => Scalar) | null = null;
 
-  /** `options`: create()'s options without size/tensors (rule, base, lr, the rule's own ones). */
-  constructor(ss: Stepsize, options: TfOptions = {}) {
+  /**
+   * `options`: create()'s options without size/tensors (rule, base, lr, the rule's own ones),
+   * and freshBatch and transfer. `new StepsizeOptimizer(ss, options)` uses that Stepsize;
+   * `new StepsizeOptimizer(options)` (as tfjs does when it loads a model) the shared one.
+   */
+  constructor(ss: Stepsize | null, options?: TfOptions);
+  constructor(options?: TfOptions);
+  constructor(ssOrOptions?: Stepsize | TfOptions | null, options?: TfOptions) {
     super();
-    const { freshBatch, ...rest } = options;
+    const given = options !== undefined || (ssOrOptions != null && typeof (ssOrOptions as Stepsize).create === 'function');
+    const o = ((given ? options : ssOrOptions) ?? {}) as TfOptions;
+    if (o === null || typeof o !== 'object') fail('E_OPTION', 'the tfjs optimizer takes an options object (create()\'s options without size, tensors and params)');
+    // (tfjs-layers adds customObjects to the config it deserializes a saved model's optimizer from)
+    const { freshBatch, transfer = 'packed', customObjects: _, ...rest } = o;
     if ('size' in rest || 'tensors' in rest || 'params' in rest) {
       fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
     }
     if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
-    this.#ss = ss;
+    if (transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'packed' or 'variables'; got ${String(transfer)}`);
+    // getConfig() wrote ±Infinity as strings (JSON has no Infinity)
+    for (const [k, v] of Object.entries(rest)) if (v === 'Infinity' || v === '-Infinity') rest[k] = Number(v);
+    this.#ss = given ? (ssOrOptions as Stepsize | null) ?? null : null;
     this.options = rest;
+    this.transfer = transfer;
     this.#fresh = freshBatch;
   }
 
-  /** The stepsize optimizer underneath (after the first step): lr, stats, save(). */
+  /** The stepsize optimizer underneath (after the first step or setWeights): lr, stats, save(). */
   get core(): StepsizeCore | null { return this.#opt; }
+
+  #stepsize(): Stepsize {
+    return this.#ss ?? fail('E_STATE', 'this optimizer was built by tfjs (a loaded model) and stepsize is not loaded yet: call await tfOptimizer() once before training, or load the model with its optimizer weights');
+  }
 
   /** Before a step: a variable assigned by someone else (setWeights, assign) is read back. */
   #resync(): void {
@@ -61,7 +120,7 @@ export class StepsizeOptimizer extends Optimizer {
   }
 
   #layout(names: string[]): void {
-    if (this.#opt) {
+    if (this.#opt && this.#vars.length) {
       const known = this.#vars.map((v) => v.name);
       if (names.length !== known.length || names.some((n) => !known.includes(n))) {
         fail('E_STATE', `this optimizer steps the variables ${known.join(', ')}; got gradients for ${names.join(', ')}`);
@@ -69,39 +128,64 @@ export class StepsizeOptimizer extends Optimizer {
       return;
     }
     const registered = engine().registeredVariables;
-    const tensors: Record<string, number[]> = {};
-    for (const name of names) {
-      const variable = registered[name];
-      if (!variable) fail('E_STATE', `no tfjs variable named '${name}'`);
-      const size = variable.size;
-      this.#vars.push({ name, variable, offset: 0, size, shape: [...variable.shape] });
-      tensors[`v${this.#vars.length - 1}`] = [size];
+    const vars = names.map((name) => {
+      const variable = registered[name] ?? fail('E_STATE', `no tfjs variable named '${name}'`);
+      return { name, variable, offset: 0, size: variable.size, shape: [...variable.shape] } as Bound;
+    });
+    let opt = this.#opt;
+    if (opt) {
+      // restored by setWeights: its tensors are the model's variables, in order
+      const t = opt.tensors;
+      if (t.length !== vars.length || t.some((x, k) => x.length !== vars[k].size)) {
+        fail('E_STATE', `the restored optimizer steps ${t.length} variables of sizes ${t.map((x) => x.length).join(', ')}; ` +
+          `the model has ${vars.length} trainable variables of sizes ${vars.map((v) => v.size).join(', ')} (${names.join(', ')})`);
+      }
+    } else {
+      const tensors: [string, number[]][] = vars.map((v, k) => [`v${k}`, [v.size]]);
+      opt = this.#stepsize().create({ ...this.options, tensors } as never);
     }
-    const opt = this.#ss.create({ ...this.options, tensors } as never);
-    for (const [k, v] of this.#vars.entries()) {
-      v.offset = opt.tensors[k].offset; // (each variable is a segment: the core pads between them)
-      opt.params.set(v.variable.dataSync() as Float32Array, v.offset);
-      v.dataId = v.variable.dataId;
-    }
+    for (const [k, v] of vars.entries()) v.offset = opt.tensors[k].offset; // (each variable is a segment: the core pads between them)
+    this.#vars = vars;
     this.#opt = opt;
+    this.#resync(); // (no dataId yet: every variable is read)
   }
 
-  #copyGrads(grads: NamedTensorMap, into: Float32Array): void {
-    for (const v of this.#vars) {
-      const g = grads[v.name];
-      if (g) into.set(g.dataSync() as Float32Array, v.offset);
-      else into.fill(0, v.offset, v.offset + v.size);
+  /** The gradients into `into` (a variable without one gets zeros). */
+  #readGrads(grads: NamedTensorMap, into: Float32Array): void {
+    const t0 = now();
+    if (this.transfer === 'variables') {
+      for (const v of this.#vars) {
+        const g = grads[v.name];
+        if (g) into.set(g.dataSync() as Float32Array, v.offset);
+        else into.fill(0, v.offset, v.offset + v.size);
+      }
+    } else {
+      const flat = tidy(() => concat(this.#vars.map((v) => (grads[v.name] ? reshape(grads[v.name], [-1]) : zeros([v.size])))));
+      const all = flat.dataSync() as Float32Array;
+      let at = 0;
+      for (const v of this.#vars) { into.set(all.subarray(at, at + v.size), v.offset); at += v.size; }
+      flat.dispose();
     }
+    this.timing.readback += now() - t0;
   }
 
-  /** Each variable ← its slice of `from`, as a fresh tensor (nobody else's data changes). */
+  /** Each variable ← its part of `from`, through fresh tensors (nobody else's data changes). */
   #writeBack(from: Float32Array): void {
-    for (const v of this.#vars) {
-      const t = tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32');
-      v.variable.assign(t);
-      t.dispose();
-      v.dataId = v.variable.dataId;
+    const t0 = now();
+    if (this.transfer === 'variables') {
+      for (const v of this.#vars) this.#assign(v, tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32'));
+    } else {
+      const flat = tensor1d(from.slice(), 'float32'); // (a copy: the backend may keep the array it is given)
+      for (const v of this.#vars) this.#assign(v, tidy(() => reshape(slice(flat, v.offset, v.size), v.shape)));
+      flat.dispose();
     }
+    this.timing.upload += now() - t0;
+  }
+
+  #assign(v: Bound, t: Tensor): void {
+    v.variable.assign(t);
+    t.dispose();
+    v.dataId = v.variable.dataId;
   }
 
   /** Gradients of `f` at the values in `params` (written into the variables first). */
@@ -109,7 +193,7 @@ export class StepsizeOptimizer extends Optimizer {
     this.#writeBack(params);
     const vars = this.#vars.map((v) => v.variable);
     const { value, grads: g } = variableGrads(f, vars);
-    this.#copyGrads(g, grads);
+    this.#readGrads(g, grads);
     const loss = value.dataSync()[0];
     value.dispose();
     for (const t of Object.values(g)) t.dispose();
@@ -117,29 +201,39 @@ export class StepsizeOptimizer extends Optimizer {
   }
 
   override minimize(f: () => Scalar, returnCost = false, varList?: Variable[]): Scalar | null {
+    this.#stepsize();
     const { value, grads } = this.computeGradients(f, varList);
-    const names = Object.keys(grads);
-    this.#layout(names);
-    this.#resync();
-    const opt = this.#opt!;
-    this.#copyGrads(grads, opt.grads);
-    for (const t of Object.values(grads)) t.dispose();
-    const rule = opt.config.rule;
-    const form = this.#form(rule);
+    try {
+      this.#layout(Object.keys(grads));
+      this.#resync();
+      this.#readGrads(grads, this.#opt!.grads);
+    } finally {
+      for (const t of Object.values(grads)) t.dispose();
+    }
+    const opt = this.#opt!, rule = opt.config.rule, form = this.#form(rule);
+    // the kernel's time is the step's less its closure's evaluations (tfjs's gradient work; their
+    // readback and upload are counted as such)
+    const t0 = now();
+    let evaluating = 0;
     try {
       if (form === 'closure') {
         opt.stepSync((params, g, { batch }) => {
-          if (batch === 'same') return this.#gradAt(f, params, g);
-          const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
-          if (batch === 'fresh') this.#lastFresh = fresh();
-          return this.#gradAt(this.#lastFresh!, params, g);
+          const e0 = now();
+          try {
+            if (batch === 'same') return this.#gradAt(f, params, g);
+            const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
+            if (batch === 'fresh') this.#lastFresh = fresh();
+            return this.#gradAt(this.#lastFresh!, params, g);
+          } finally { evaluating += now() - e0; }
         });
       } else if (form === 'loss') {
         opt.step(value.dataSync()[0]);
       } else opt.step();
     } finally {
+      this.timing.kernel += now() - t0 - evaluating;
       this.#writeBack(opt.params); // (also after a throw: the variables never keep a probe point)
     }
+    this.timing.steps++;
     this.incrementIterations();
     if (returnCost) return value;
     value.dispose();
@@ -148,6 +242,7 @@ export class StepsizeOptimizer extends Optimizer {
 
   /** For custom loops that compute gradients themselves (rules without closures only). */
   override applyGradients(variableGradients: NamedTensorMap | NamedTensor[]): void {
+    this.#stepsize();
     const grads: NamedTensorMap = Array.isArray(variableGradients)
       ? Object.fromEntries(variableGradients.map((t) => [t.name, t.tensor]))
       : variableGradients;
@@ -170,18 +265,62 @@ export class StepsizeOptimizer extends Optimizer {
           `the variable has ${v.size} (shape [${v.shape.join(', ')}]); nothing was stepped`);
       }
     }
-    this.#copyGrads(grads, opt.grads);
+    this.#readGrads(grads, opt.grads);
+    const t0 = now();
     opt.step();
+    this.timing.kernel += now() - t0;
     this.#writeBack(opt.params);
+    this.timing.steps++;
     this.incrementIterations();
   }
 
   /** How a rule's step is called, from its description (ss.rules). */
   #form(rule: string): 'plain' | 'loss' | 'closure' {
-    return this.#ss.rules.find((r) => r.id === rule)!.step;
+    return this.#stepsize().rules.find((r) => r.id === rule)!.step;
   }
 
-  override getConfig(): Record<string, never> { return { ...(this.options as Record<string, never>) }; }
+  /** create()'s options, JSON-safe (±Infinity as strings), for tfjs's model.save. */
+  override getConfig(): Record<string, never> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.options)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+    if (this.transfer !== 'packed') out.transfer = this.transfer;
+    return out as Record<string, never>;
+  }
+
+  /** tfjs's iteration count and, once the optimizer has stepped (or was restored), its checkpoint. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const out = [await this.saveIterations()];
+    if (this.#opt) out.push({ name: CHECKPOINT_WEIGHT, tensor: tensor([this.#opt.save()], [], 'string') });
+    return out;
+  }
+
+  /** Restores what getWeights() returned: the iteration count and the optimizer's whole state. */
+  override async setWeights(weights: NamedTensor[]): Promise<void> {
+    if (!Array.isArray(weights) || weights.some((w) => w === null || typeof w !== 'object' || !w.tensor)) {
+      fail('E_CHECKPOINT', 'setWeights takes the list of { name, tensor } that getWeights() returned');
+    }
+    const rest = await this.extractIterations(weights);
+    const ck = rest.find((w) => w.name === CHECKPOINT_WEIGHT);
+    const unknown = rest.find((w) => w.name !== CHECKPOINT_WEIGHT);
+    if (unknown) fail('E_CHECKPOINT', `setWeights: '${unknown.name}' is not a weight of this optimizer (it keeps 'iter' and '${CHECKPOINT_WEIGHT}')`);
+    if (!ck) return;
+    if (ck.tensor.dtype !== 'string' || ck.tensor.size !== 1) fail('E_CHECKPOINT', `setWeights: '${CHECKPOINT_WEIGHT}' must be one string tensor holding the checkpoint's bytes`);
+    const bytes = (await ck.tensor.bytes() as Uint8Array[])[0];
+    if (!shared) shared = load();
+    this.#ss ??= await shared;
+    const restored = this.#ss.restore(bytes);
+    // what this optimizer's options make (the descriptions' defaults filled in) must be what was saved
+    const probe = this.#ss.create({ ...this.options, size: 0 } as never), want = probe.config;
+    probe.dispose();
+    const { rule, base } = restored.config;
+    if (want.rule !== rule || want.base !== base) {
+      restored.dispose();
+      fail('E_CHECKPOINT', `setWeights: the checkpoint holds a ${base}/${rule} optimizer; this one is configured as ${want.base}/${want.rule}`);
+    }
+    this.#opt?.dispose();
+    this.#opt = restored;
+    this.#vars = []; // bound to the model's variables by order on the next step
+  }
 
   override dispose(): void {
     this.#opt?.dispose();
@@ -190,7 +329,11 @@ export class StepsizeOptimizer extends Optimizer {
   }
 }
 
+serialization.registerClass(StepsizeOptimizer);
+
 /** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
-  return new StepsizeOptimizer(await load(loadOptions), options);
+  const ss = load(loadOptions);
+  shared = ss;
+  return new StepsizeOptimizer(await ss, options);
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 // @ts-ignore: resolved at run time next to this bundle (build/tfjs.js)
-import { tfOptimizer, StepsizeOptimizer } from '../build/tfjs.js';
+import { tfOptimizer, StepsizeOptimizer, CHECKPOINT_WEIGHT } from '../build/tfjs.js';
 import { rng } from './rng.js';
 
 const t = suite('tfjs adapter');
@@ -131,6 +131,102 @@ t('applyGradients: a gradient whose size does not match its variable is refused,
   }
   assert.throws(() => opt.applyGradients({ ag_a: 'x' as any, ag_b: tf.ones([2, 2]) }), /not a tensor/);
   opt.dispose(); a.dispose(); b.dispose();
+});
+
+// model.save(handler, { includeOptimizer: true }) → tf.loadLayersModel: the weights and the
+// optimizer's whole state in memory (tf.io.withSaveHandler / fromMemory), as a file would hold them
+async function saveAndLoad(m: tfl.LayersModel): Promise<tfl.LayersModel> {
+  let saved: tf.io.ModelArtifacts | null = null;
+  await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }), { includeOptimizer: true });
+  // through JSON and a copied buffer, as a file would carry them
+  const { weightData, ...rest } = saved!;
+  const copy = JSON.parse(JSON.stringify(rest));
+  return tfl.loadLayersModel(tf.io.fromMemory({ ...copy, weightData: (weightData as ArrayBuffer).slice(0) }));
+}
+
+for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'adam' }, { base: 'adam', transfer: 'variables' }] as { rule?: string; base: string; transfer?: 'packed' | 'variables' }[]) {
+  t(`model.save({ includeOptimizer }) and loadLayersModel continue ${cfg.rule ?? 'constant'}/${cfg.base}${cfg.transfer ? ` (${cfg.transfer})` : ''} bit for bit like an uninterrupted run`, async () => {
+    await tf.setBackend('cpu');
+    const { xs, ys } = data();
+    const fit = (m: tfl.LayersModel, epochs: number) => m.fit(xs, ys, { epochs, batchSize: 64, shuffle: false, verbose: 0 });
+    const a = model();
+    a.compile({ optimizer: await tfOptimizer(cfg), loss: 'categoricalCrossentropy' });
+    await fit(a, 2);
+    const b = await saveAndLoad(a);
+    const ob = b.optimizer as unknown as InstanceType<typeof StepsizeOptimizer>, oa = a.optimizer as unknown as InstanceType<typeof StepsizeOptimizer>;
+    assert.ok(ob instanceof StepsizeOptimizer, `the loaded model's optimizer is a StepsizeOptimizer (${b.optimizer?.constructor?.name})`);
+    assert.is(ob.iterations, oa.iterations, 'tfjs\'s iteration count came back');
+    assert.equal(ob.core!.save(), oa.core!.save(), 'the restored checkpoint is the saved one');
+    await fit(a, 2); await fit(b, 2);
+    const wa = a.getWeights().map((w) => [...w.dataSync()]), wb = b.getWeights().map((w) => [...w.dataSync()]);
+    assert.equal(wb, wa, 'the loaded model trained on exactly as the uninterrupted one');
+    assert.equal(ob.core!.stats, oa.core!.stats);
+    assert.is(oa.core!.stats.step, 4 * 8);
+    a.dispose(); b.dispose(); xs.dispose(); ys.dispose();
+  });
+}
+
+t('setWeights: hostile weights are refused with E_CHECKPOINT and the optimizer is left as it was', async () => {
+  await tf.setBackend('cpu');
+  const w = tf.variable(tf.tensor1d([1, 2, 3]), true, 'sw_w');
+  const f = () => tf.sum(tf.square(w)) as tf.Scalar;
+  const opt = await tfOptimizer({ rule: 'clara', base: 'adam', lr: 0.01 });
+  opt.minimize(f, false, [w]);
+  const [iter, ck] = await opt.getWeights();
+  assert.is(ck.name, CHECKPOINT_WEIGHT);
+  const before = opt.core!.save();
+  const bytes = (await ck.tensor.bytes() as Uint8Array[])[0];
+  const flipped = bytes.slice(); flipped[flipped.length - 3] ^= 1;
+  const cases: [string, () => any[], RegExp][] = [
+    ['a corrupted checkpoint', () => [iter, { name: CHECKPOINT_WEIGHT, tensor: tf.tensor([flipped], [], 'string') }], /checksum|corrupt/i],
+    ['a truncated checkpoint', () => [iter, { name: CHECKPOINT_WEIGHT, tensor: tf.tensor([bytes.slice(0, 40)], [], 'string') }], /checkpoint/],
+    ['a float tensor in its place', () => [iter, { name: CHECKPOINT_WEIGHT, tensor: tf.tensor1d([1, 2]) }], /one string tensor/],
+    ['an unknown weight', () => [iter, { name: 'm', tensor: tf.tensor1d([1]) }], /'m' is not a weight/],
+    ['not a list', () => ({} as any), /getWeights\(\) returned/],
+  ];
+  for (const [what, weights, message] of cases) {
+    try { await opt.setWeights(weights()); assert.unreachable(`${what} was accepted`); } catch (e: any) {
+      assert.is(e.name, 'StepsizeError', `${what}: ${e}`);
+      assert.match(e.message, message, what);
+    }
+    assert.equal(opt.core!.save(), before, `${what}: the optimizer is unchanged`);
+  }
+  // a checkpoint of another rule is refused by an optimizer configured for this one
+  const other = await tfOptimizer({ base: 'sgd', lr: 0.1 });
+  try { await other.setWeights(await opt.getWeights()); assert.unreachable('accepted'); } catch (e: any) { assert.match(e.message, /holds a adam\/clara optimizer/); }
+  // restored onto variables of other sizes: refused on the step, naming both
+  const fresh = await tfOptimizer({ rule: 'clara', base: 'adam', lr: 0.01 });
+  await fresh.setWeights(await opt.getWeights());
+  const v2 = tf.variable(tf.tensor1d([1, 2]), true, 'sw_v2');
+  assert.throws(() => fresh.minimize(() => tf.sum(tf.square(v2)) as tf.Scalar, false, [v2]), /sizes 3; the model has 1 trainable variables of sizes 2/);
+  assert.equal([...v2.dataSync()], [1, 2], 'nothing was written');
+  // and onto the right variable it continues from the checkpoint's state
+  fresh.minimize(f, false, [w]);
+  assert.is(fresh.core!.stats.step, 2);
+  opt.dispose(); other.dispose(); fresh.dispose(); w.dispose(); v2.dispose();
+});
+
+t('packed and per-variable transfer give the same bits; timing counts readback, kernel and upload', async () => {
+  await tf.setBackend('cpu');
+  const run = async (transfer: 'packed' | 'variables') => {
+    const { xs, ys } = data();
+    const m = model();
+    const opt = await tfOptimizer({ rule: 'gala', base: 'adam', transfer });
+    m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
+    await m.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+    const w = m.getWeights().map((x) => [...x.dataSync()]);
+    const timing = { ...opt.timing };
+    m.dispose(); xs.dispose(); ys.dispose();
+    return { w, timing };
+  };
+  const p = await run('packed'), v = await run('variables');
+  assert.equal(p.w, v.w);
+  for (const r of [p, v]) {
+    assert.is(r.timing.steps, 8);
+    for (const k of ['readback', 'kernel', 'upload'] as const) assert.ok(r.timing[k] > 0 && Number.isFinite(r.timing[k]), `${k} ${r.timing[k]}`);
+  }
+  assert.throws(() => new StepsizeOptimizer({ transfer: 'gpu' as 'packed' }), /'transfer' must be 'packed' or 'variables'/);
+  assert.throws(() => new StepsizeOptimizer({ base: 'adam' }).minimize(() => tf.scalar(0)), /stepsize is not loaded yet/);
 });
 
 t.run();
