@@ -120,8 +120,12 @@ export async function compileResponse(response: Response | PromiseLike<Response>
 
 export async function compileUrl(url: URL): Promise<WebAssembly.Module> {
   if (url.protocol === 'file:') {
-    // Node's fetch cannot read file: URLs; Node, Deno and Bun all provide node:fs.
-    const fs = await import('node:fs/promises');
+    // Node's fetch cannot read file: URLs. Node (>= 20.16), Deno and Bun hand out node:fs
+    // through process.getBuiltinModule, which browser bundlers never see: an import of
+    // 'node:fs/promises' here broke esbuild's and webpack's browser builds of this package.
+    const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => typeof import('node:fs/promises') | undefined } })
+      .process?.getBuiltinModule?.('node:fs/promises');
+    if (!fs) throw new Error(`this runtime cannot read ${url} (it has no process.getBuiltinModule): pass load({ bytes }) or load({ module })`);
     return WebAssembly.compile(await fs.readFile(url));
   }
   return compileResponse(fetch(url));
