@@ -7,12 +7,19 @@
 // The model's trainable variables are laid out as the optimizer's tensors on the first step
 // (one tensor per variable, in the order tfjs reports their gradients). Each step moves data
 // between tfjs and the optimizer through tfjs's public API only, and no tensor a caller holds
-// (a clone, a dataSync() array) ever shares the optimizer's memory:
-//   'packed' (the default): the gradients are concatenated on the backend and read back once,
-//     the new weights uploaded as one tensor and sliced into the variables on the backend: one
-//     readback and one upload per step whatever the number of variables (on webgl and webgpu
-//     each readback is a blocking GPU sync);
-//   'variables': one readback per gradient and one upload per variable (the earlier form).
+// (a clone, a dataSync() array) ever shares the optimizer's memory. `transfer` says how:
+//   'packed': the gradients are concatenated on the backend and read back once, the new
+//     weights uploaded as one tensor and sliced into the variables on the backend: one readback
+//     and one upload per step whatever the number of variables;
+//   'variables': one readback per gradient and one upload per variable;
+//   'auto' (the default): 'variables' on the backends measured (bench/e2e.mjs, MLPs of ~0.1 M
+//     parameters): on cpu and wasm, whose tensors live in CPU memory, a readback is a copy and
+//     the reshapes, concatenation and slices cost more than they save (adapter time per step
+//     0.29 vs 0.64 ms on cpu and 0.28 vs 0.62 ms on wasm in 4 variables, 0.49 vs 0.90 and 0.63 vs
+//     3.64 ms in 34); on webgl (SwiftShader, the software GL of the bench's Chromium: no real GPU
+//     was measured) the whole step took 36.5 vs 37.7 ms in 4 variables and 63.2 vs 72.9 ms in
+//     34. 'packed' on the others (webgpu), where the reason for it stands unmeasured: there each
+//     readback is a blocking GPU sync.
 // `timing` accumulates where the adapter's own time goes (readback, kernel, upload).
 // A variable assigned from outside (setWeights, assign) is read back before the next step.
 // How a rule's step is called comes from its description (ss.rules): closure rules get their
@@ -43,11 +50,11 @@ export const CHECKPOINT_WEIGHT = 'stepsize/checkpoint';
 export interface TfOptions extends Record<string, unknown> {
   /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
   freshBatch?: () => () => Scalar;
-  /** How gradients and weights cross between tfjs and the optimizer (see above); default 'packed'. */
-  transfer?: 'packed' | 'variables';
+  /** How gradients and weights cross between tfjs and the optimizer (see above); default 'auto'. */
+  transfer?: 'auto' | 'packed' | 'variables';
 }
 
-/** Milliseconds the adapter spent, summed over `steps` steps (closure evaluations included). */
+/** Where the adapter's time went, summed over `steps` steps: milliseconds, and the closure's evaluation count. */
 export interface Timing {
   steps: number;
   /** gradients from tfjs into the optimizer */
@@ -56,6 +63,8 @@ export interface Timing {
   kernel: number;
   /** new weights from the optimizer into the variables */
   upload: number;
+  /** the closure's gradient evaluations (closure rules), each a forward and backward pass of the loss */
+  evaluations: number;
 }
 
 /** A model variable and where it lies in the optimizer; dataId: the data the variable held after our last write (another one means an outside assign). */
@@ -65,13 +74,15 @@ interface Bound { name: string; variable: Variable; offset: number; size: number
 // the last one tfOptimizer() loaded, else load()'s default, loaded by setWeights.
 let shared: Promise<Stepsize> | null = null;
 const now = () => performance.now();
+/** The backends where 'auto' moves data per variable (measured cheaper there; see above). */
+const PER_VARIABLE = ['cpu', 'wasm', 'webgl'];
 
 export class StepsizeOptimizer extends Optimizer {
   static get className(): string { return 'StepsizeOptimizer'; }
   /** create()'s options (without freshBatch and transfer). */
   readonly options: Record<string, unknown>;
-  readonly transfer: 'packed' | 'variables';
-  readonly timing: Timing = { steps: 0, readback: 0, kernel: 0, upload: 0 };
+  readonly transfer: 'auto' | 'packed' | 'variables';
+  readonly timing: Timing = { steps: 0, readback: 0, kernel: 0, upload: 0, evaluations: 0 };
   #ss: Stepsize | null;
   #opt: StepsizeCore | null = null;
   #vars: Bound[] = [];
@@ -91,12 +102,12 @@ export class StepsizeOptimizer extends Optimizer {
     const o = ((given ? options : ssOrOptions) ?? {}) as TfOptions;
     if (o === null || typeof o !== 'object') fail('E_OPTION', 'the tfjs optimizer takes an options object (create()\'s options without size, tensors and params)');
     // (tfjs-layers adds customObjects to the config it deserializes a saved model's optimizer from)
-    const { freshBatch, transfer = 'packed', customObjects: _, ...rest } = o;
+    const { freshBatch, transfer = 'auto', customObjects: _, ...rest } = o;
     if ('size' in rest || 'tensors' in rest || 'params' in rest) {
       fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
     }
     if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
-    if (transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'packed' or 'variables'; got ${String(transfer)}`);
+    if (transfer !== 'auto' && transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'auto', 'packed' or 'variables'; got ${String(transfer)}`);
     // getConfig() wrote ±Infinity as strings (JSON has no Infinity)
     for (const [k, v] of Object.entries(rest)) if (v === 'Infinity' || v === '-Infinity') rest[k] = Number(v);
     this.#ss = given ? (ssOrOptions as Stepsize | null) ?? null : null;
@@ -150,10 +161,15 @@ export class StepsizeOptimizer extends Optimizer {
     this.#resync(); // (no dataId yet: every variable is read)
   }
 
+  /** Whether this step moves data packed (see transfer above). */
+  #packed(): boolean {
+    return this.transfer === 'packed' || (this.transfer === 'auto' && !PER_VARIABLE.includes(engine().backendName));
+  }
+
   /** The gradients into `into` (a variable without one gets zeros). */
   #readGrads(grads: NamedTensorMap, into: Float32Array): void {
     const t0 = now();
-    if (this.transfer === 'variables') {
+    if (!this.#packed()) {
       for (const v of this.#vars) {
         const g = grads[v.name];
         if (g) into.set(g.dataSync() as Float32Array, v.offset);
@@ -172,7 +188,7 @@ export class StepsizeOptimizer extends Optimizer {
   /** Each variable ← its part of `from`, through fresh tensors (nobody else's data changes). */
   #writeBack(from: Float32Array): void {
     const t0 = now();
-    if (this.transfer === 'variables') {
+    if (!this.#packed()) {
       for (const v of this.#vars) this.#assign(v, tensor(from.slice(v.offset, v.offset + v.size), v.shape, 'float32'));
     } else {
       const flat = tensor1d(from.slice(), 'float32'); // (a copy: the backend may keep the array it is given)
@@ -219,6 +235,7 @@ export class StepsizeOptimizer extends Optimizer {
       if (form === 'closure') {
         opt.stepSync((params, g, { batch }) => {
           const e0 = now();
+          this.timing.evaluations++;
           try {
             if (batch === 'same') return this.#gradAt(f, params, g);
             const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
@@ -283,7 +300,7 @@ export class StepsizeOptimizer extends Optimizer {
   override getConfig(): Record<string, never> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.options)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
-    if (this.transfer !== 'packed') out.transfer = this.transfer;
+    if (this.transfer !== 'auto') out.transfer = this.transfer;
     return out as Record<string, never>;
   }
 

@@ -144,7 +144,7 @@ async function saveAndLoad(m: tfl.LayersModel): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory({ ...copy, weightData: (weightData as ArrayBuffer).slice(0) }));
 }
 
-for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'adam' }, { base: 'adam', transfer: 'variables' }] as { rule?: string; base: string; transfer?: 'packed' | 'variables' }[]) {
+for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'adam' }, { base: 'adam', transfer: 'packed' }] as { rule?: string; base: string; transfer?: 'packed' | 'variables' }[]) {
   t(`model.save({ includeOptimizer }) and loadLayersModel continue ${cfg.rule ?? 'constant'}/${cfg.base}${cfg.transfer ? ` (${cfg.transfer})` : ''} bit for bit like an uninterrupted run`, async () => {
     await tf.setBackend('cpu');
     const { xs, ys } = data();
@@ -225,7 +225,7 @@ t('packed and per-variable transfer give the same bits; timing counts readback, 
     assert.is(r.timing.steps, 8);
     for (const k of ['readback', 'kernel', 'upload'] as const) assert.ok(r.timing[k] > 0 && Number.isFinite(r.timing[k]), `${k} ${r.timing[k]}`);
   }
-  assert.throws(() => new StepsizeOptimizer({ transfer: 'gpu' as 'packed' }), /'transfer' must be 'packed' or 'variables'/);
+  assert.throws(() => new StepsizeOptimizer({ transfer: 'gpu' as 'packed' }), /'transfer' must be 'auto', 'packed' or 'variables'/);
   assert.throws(() => new StepsizeOptimizer({ base: 'adam' }).minimize(() => tf.scalar(0)), /stepsize is not loaded yet/);
 });
 
