@@ -2,7 +2,8 @@
 // the TypeScript: the defaults are what resolveConfig (src/options.ts) resolves for each rule and
 // base, the allowed values come from its checks, and the descriptions are the TSDoc comments
 // of the Hyperparameters and RuleOptions interfaces. Nothing here is typed by hand twice.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadOptions } from './rules.mjs';
 
@@ -66,11 +67,31 @@ for (const rule of RULES) {
   lines.push('');
 }
 const text = lines.join('\n');
+
+// README.md, as the registry's page shows it: links to the published docs and reports are
+// absolute, to this version's files on unpkg (a relative link there has no repository to
+// resolve against), and the CDN snippet pins this version with the integrity hash of the built
+// IIFE (tests/pack.mjs checks both against the packed tarball).
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const cdn = `https://unpkg.com/${pkg.name}@${pkg.version}/`;
+function readme(src) {
+  if (!existsSync(`${root}build/stepsize.iife.js`)) throw new Error('docs: build/stepsize.iife.js is missing: npm run build first');
+  const sri = `sha384-${createHash('sha384').update(readFileSync(`${root}build/stepsize.iife.js`)).digest('base64')}`;
+  return src
+    .replace(/\]\((?:https:\/\/unpkg\.com\/stepsize(?:@[^/)]*)?\/)?((?:docs|bench)\/[^)#\s]+)\)/g, (_, path) => `](${cdn}${path})`)
+    .replace(/<script src="https:\/\/unpkg\.com\/stepsize(?:@[^/"]*)?\/build\/stepsize\.iife\.js"[^>]*><\/script>/,
+      `<script src="${cdn}build/stepsize.iife.js" integrity="${sri}" crossorigin="anonymous"></script>`);
+}
+const readmeText = readFileSync(`${root}README.md`, 'utf8'), readmeWant = readme(readmeText);
 if (process.argv.includes('--check')) { // npm test: the committed reference must match the code
   const same = readFileSync(`${root}docs/options.md`, 'utf8') === text;
   console.log(`docs/options.md ${same ? 'matches the descriptions' : 'is out of date: run npm run docs'}`);
-  process.exitCode = same ? 0 : 1;
+  const links = readmeText === readmeWant;
+  console.log(`README.md's versioned links and CDN integrity ${links ? 'match this version and build' : 'are out of date: run npm run docs'}`);
+  process.exitCode = same && links ? 0 : 1;
 } else {
   writeFileSync(`${root}docs/options.md`, text);
   console.log(`docs/options.md: ${RULES.length} rules, ${Object.keys(HYPERS).length} base hyperparameters`);
+  if (readmeWant !== readmeText) writeFileSync(`${root}README.md`, readmeWant);
+  console.log(`README.md: links to ${cdn}, CDN snippet with its integrity`);
 }
