@@ -24,7 +24,7 @@ async function train(ss: { create: (o: any) => any }): Promise<string> {
 async function iifeGlobal(): Promise<any> {
   const url = new URL('../stepsize.iife.js', import.meta.url);
   const g = globalThis as Record<string, any>;
-  if (runtimeName() === 'chromium') {
+  if (g.document) { // a browser
     delete g.stepsize;
     const el = g.document.createElement('script');
     el.src = url.href;

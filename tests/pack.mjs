@@ -5,9 +5,10 @@
 //   node-esm      Node, `import { load } from 'stepsize'` (and `stepsize/inline`)
 //   node-require  Node, `require('stepsize')` (require of ES modules: Node >= 20.19)
 //   deno          Deno, `import { load } from 'npm:stepsize'` from the installed node_modules
-//   esbuild       an esbuild browser bundle, stepsize.wasm copied beside it (README: Bundlers), in Chromium
-//   vite          a Vite production build, in Chromium
-//   webpack       a webpack production build, in Chromium
+//   esbuild       an esbuild browser bundle, stepsize.wasm copied beside it (README: Bundlers)
+//   vite          a Vite production build
+//   webpack       a webpack production build
+//                 (each in Chromium and in Firefox: Debian's firefox-esr, or FIREFOX_PATH)
 //   workerd       a worker bundled with the workerd condition (build/edge.js imports the wasm as a module)
 // It also checks what the tarball holds: every file `files` names, every README link into it,
 // and the CDN snippet's integrity hash against the packed IIFE. Ends with `N passed, N failed`.
@@ -149,38 +150,52 @@ const worker :Workerd.Worker = ( modules = [ (name = "worker.js", esModule = emb
   rmSync(tmp, { recursive: true, force: true });
 }
 
-const passed = results.filter((r) => r.ok).length;
-console.log(`\n${passed} passed, ${results.length - passed} failed`);
-process.exit(passed === results.length ? 0 : 1);
+const passed = results.filter((r) => r.ok && !r.skipped).length, skipped = results.filter((r) => r.skipped);
+const failed = results.filter((r) => !r.ok).length;
+if (skipped.length) console.log(`skipped: ${skipped.map((r) => r.name).join(', ')}`);
+console.log(`\n${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
+process.exit(failed === 0 ? 0 : 1);
 
-/** Serves each built site and reads the hash its page computes, in Chromium (skipped, by name, without one). */
+/**
+ * Serves each built site and reads the hash its page computes, in Chromium and in Firefox;
+ * a browser that is not there is reported as skipped, by name, never as passed.
+ */
 async function browsers(sites, same) {
-  let chromium;
+  const engines = [];
   try {
-    chromium = process.env.CHROME_PATH ? { executablePath: process.env.CHROME_PATH, args: ['--no-sandbox'] }
-      : { executablePath: await (await import('@sparticuz/chromium')).default.executablePath(), args: (await import('@sparticuz/chromium')).default.args };
-  } catch (e) {
-    for (const name of Object.keys(sites)) results.push({ name, ok: true, skipped: true });
-    console.log(`skipped: ${Object.keys(sites).join(', ')} (no Chromium: ${String(e).slice(0, 100)})`);
-    return;
-  }
-  const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({ executablePath: chromium.executablePath, args: chromium.args, headless: true });
-  try {
+    const pkg = process.env.CHROME_PATH ? null : (await import('@sparticuz/chromium')).default;
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: process.env.CHROME_PATH ?? await pkg.executablePath(), args: pkg?.args ?? ['--no-sandbox'], headless: true });
     // one page for every site (the packaged Chromium runs single-process: closing its last page ends it)
-    const p = await browser.newPage();
+    const page = await browser.newPage();
+    engines.push({ name: 'Chromium', browser, page, wait: () => page.waitForFunction(() => globalThis.__hash !== undefined, null, { timeout: 120_000 }) });
+  } catch (e) { skip('Chromium', String(e)); }
+  const firefox = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
+  if (firefox && existsSync(firefox)) {
+    const { default: puppeteer } = await import('puppeteer-core');
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefox, headless: true });
+    const page = await browser.newPage();
+    engines.push({ name: 'Firefox', browser, page, wait: () => page.waitForFunction(() => globalThis.__hash !== undefined, { timeout: 120_000, polling: 200 }) });
+  } else skip('Firefox', 'no firefox-esr (or FIREFOX_PATH)');
+  function skip(engine, why) {
+    for (const name of Object.keys(sites)) results.push({ name: `${name} in ${engine}`, ok: true, skipped: true });
+    console.log(`skipped  ${Object.keys(sites).join(', ')} in ${engine}: ${why.slice(0, 120)}`);
+  }
+  for (const { name: engine, browser, page, wait } of engines) {
     const errors = [];
-    p.on('pageerror', (e) => errors.push(String(e)));
-    for (const [name, dir] of Object.entries(sites)) {
-      const server = await serveDir(dir);
-      errors.length = 0;
-      try {
-        await p.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-        await p.waitForFunction(() => globalThis.__hash !== undefined, null, { timeout: 120_000 });
-        same(`${name}: a browser bundle, in Chromium`, await p.evaluate(() => globalThis.__hash) + (errors.length ? ` (${errors.join('; ')})` : ''));
-      } catch (e) { check(name, false, String(e).slice(0, 300)); } finally { server.close(); }
-    }
-  } finally { await browser.close(); }
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      for (const [name, dir] of Object.entries(sites)) {
+        const server = await serveDir(dir);
+        errors.length = 0;
+        try {
+          await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+          await wait();
+          same(`${name}: a browser bundle, in ${engine}`, await page.evaluate(() => globalThis.__hash) + (errors.length ? ` (${errors.join('; ')})` : ''));
+        } catch (e) { check(`${name} in ${engine}`, false, String(e).slice(0, 300)); } finally { server.close(); }
+      }
+    } finally { await browser.close(); }
+  }
 }
 
 function serveDir(dir) {

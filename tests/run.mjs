@@ -7,6 +7,9 @@
 //             CHROME_PATH when set, else the Chromium that the pinned @sparticuz/chromium npm
 //             package carries (Linux x64/arm64); with neither, the browser runners are reported
 //             as skipped (named in the summary), never as passed
+//   firefox   the same bundle in headless Firefox (Debian's firefox-esr, which .ci/run installs, or
+//             FIREFOX_PATH), driven by puppeteer-core over WebDriver BiDi; without one it is
+//             reported as skipped, by name, never as passed
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   check     npm run check: tsc over src, tests and bench against the built declarations, Biome's linter
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
@@ -170,6 +173,34 @@ async function chromium() {
   }
 }
 
+/** The same bundle in Firefox (SpiderMonkey), over WebDriver BiDi. */
+async function firefox() {
+  const path = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
+  if (!path || !existsSync(path)) {
+    results.push({ name: 'firefox', passed: 0, failed: 0, skipped: 1, note: `skipped: no Firefox (${process.env.FIREFOX_PATH ? `FIREFOX_PATH=${process.env.FIREFOX_PATH} does not exist` : 'install firefox-esr or set FIREFOX_PATH'})` });
+    return;
+  }
+  const { default: puppeteer } = await import('puppeteer-core');
+  const server = await serve(0);
+  let out = '', browser;
+  try {
+    browser = await puppeteer.launch({ browser: 'firefox', executablePath: path, headless: true, protocolTimeout: 600_000 });
+    const page = await browser.newPage();
+    page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
+    page.on('pageerror', (e) => { out += `pageerror ${e}\n`; console.log(`pageerror: ${e}`); });
+    console.log(await browser.version());
+    await page.goto(`http://127.0.0.1:${server.address().port}/tests/index.html`);
+    await page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, { timeout: 600_000, polling: 500 });
+    fromBundle('firefox', { code: 0, out });
+  } catch (e) {
+    fromBundle('firefox', { code: 1, out: `${out}\n${e}` });
+    console.log(String(e));
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+}
+
 /** The live demo in Chromium: 200 steps of gala/adam on MNIST; the loss must fall and the plots draw. */
 async function demo() {
   const choice = await browserFor('demo');
@@ -237,7 +268,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, check, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, workerd, demo };
+const runners = { 'as-pect': aspect, check, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, firefox, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);

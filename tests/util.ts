@@ -12,7 +12,7 @@ export function runtimeName(): string {
   if (g.Deno) return 'deno';
   if (g.Bun) return 'bun';
   if (g.process?.versions?.node) return 'node';
-  return 'chromium';
+  return /Firefox\//.test(g.navigator?.userAgent ?? '') ? 'firefox' : 'chromium';
 }
 
 export { rng } from './rng.js';
