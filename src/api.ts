@@ -125,7 +125,7 @@ export async function compileUrl(url: URL): Promise<WebAssembly.Module> {
     // 'node:fs/promises' here broke esbuild's and webpack's browser builds of this package.
     const fs = (globalThis as { process?: { getBuiltinModule?: (id: string) => typeof import('node:fs/promises') | undefined } })
       .process?.getBuiltinModule?.('node:fs/promises');
-    if (!fs) throw new Error(`this runtime cannot read ${url} (it has no process.getBuiltinModule): pass load({ bytes }) or load({ module })`);
+    if (!fs) throw new Error(`no process.getBuiltinModule to read ${url}: pass load({ bytes })`);
     return WebAssembly.compile(await fs.readFile(url));
   }
   return compileResponse(fetch(url));

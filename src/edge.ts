@@ -3,6 +3,10 @@
 // @ts-ignore: resolved by the runtime / the deploy bundler, not by this build
 import wasmModule from './stepsize.wasm';
 import { loadWith, type LoadOptions, type Stepsize } from './api.js';
+import { limits } from './optimizer.js';
+
+// (deployed, an isolate past it is ended rather than refused a grow; a local workerd has no limit)
+limits.note = '; Cloudflare Workers and Vercel Edge Functions allow 128 MB per isolate';
 
 const imported = async () => wasmModule as WebAssembly.Module;
 

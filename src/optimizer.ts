@@ -341,6 +341,9 @@ function maxAbs(a: Float32Array): number {
 /** Optimizers created and not yet disposed in this realm (for the out-of-memory message). */
 let live = 0;
 
+/** What the entry knows of its runtime's memory limit, for E_MEMORY (the edge entry sets it). */
+export const limits = { note: '' };
+
 /** Instantiates and lays out a new optimizer; the options are validated first. */
 export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer<RuleName> {
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
@@ -383,7 +386,7 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   encodeHyper(config, tables, headerRegion(x, tables, 'HYPER'));
   const code = x.init(base, rule, compact.n);
   if (code === tables.init.get('MEMORY')) {
-    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory)`);
+    fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory${limits.note})`);
   }
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   // where the module placed each tensor

@@ -10,6 +10,9 @@
 //   firefox   the same bundle in headless Firefox (Debian's firefox-esr, which .ci/run installs, or
 //             FIREFOX_PATH), driven by puppeteer-core over WebDriver BiDi; without one it is
 //             reported as skipped, by name, never as passed
+//   webkit    the same bundle in WebKitGTK's MiniBrowser (JavaScriptCore, Safari's engine), driven
+//             by WebKitWebDriver (Debian's webkit2gtk-driver, which .ci/run installs) on a
+//             virtual display (Xvfb) when there is no DISPLAY; skipped, by name, without them
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   check     npm run check: tsc over src, tests and bench against the built declarations, Biome's linter
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
@@ -201,6 +204,62 @@ async function firefox() {
   }
 }
 
+/** The same bundle in WebKitGTK's MiniBrowser, through WebKitWebDriver (WebDriver classic). */
+async function webkit() {
+  const driver = ['/usr/bin/WebKitWebDriver'].find((p) => existsSync(p));
+  const mini = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+    '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.0/MiniBrowser'].find((p) => existsSync(p));
+  const xvfb = existsSync('/usr/bin/Xvfb');
+  if (!driver || !mini || (!process.env.DISPLAY && !xvfb)) {
+    const why = !driver ? 'no WebKitWebDriver (Debian: webkit2gtk-driver)' : !mini ? 'no MiniBrowser' : 'no DISPLAY and no Xvfb';
+    results.push({ name: 'webkit', passed: 0, failed: 0, skipped: 1, note: `skipped: ${why}` });
+    return;
+  }
+  const children = [];
+  const start = (cmd, args, env) => { const c = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: 'ignore' }); children.push(c); return c; };
+  let display = process.env.DISPLAY;
+  if (!display) {
+    let k = 99;
+    while (existsSync(`/tmp/.X11-unix/X${k}`) || existsSync(`/tmp/.X${k}-lock`)) k++;
+    display = `:${k}`;
+    start('/usr/bin/Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);
+  }
+  const port = await freePort(), server = await serve(0);
+  start(driver, [`--port=${port}`], { DISPLAY: display });
+  const wd = async (method, path, body) => {
+    const r = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const j = await r.json();
+    if (j.value?.error) throw new Error(`WebDriver ${path}: ${j.value.error}: ${j.value.message}`);
+    return j.value;
+  };
+  let session, out = '';
+  try {
+    for (let i = 0; i < 100 && !session; i++) { // until the driver listens (≤ 10 s)
+      try { session = (await wd('POST', '/session', { capabilities: { alwaysMatch: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: mini, args: ['--automation'] } } } })).sessionId; } catch (e) {
+        if (!/fetch failed|ECONNREFUSED/.test(String(e.cause ?? e))) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    if (!session) throw new Error('WebKitWebDriver did not answer');
+    await wd('POST', `/session/${session}/url`, { url: `http://127.0.0.1:${server.address().port}/tests/index.html` });
+    console.log(await wd('POST', `/session/${session}/execute/sync`, { script: 'return navigator.userAgent', args: [] }));
+    for (let t = Date.now(); Date.now() - t < 600_000;) {
+      if (await wd('POST', `/session/${session}/execute/sync`, { script: 'return !!(globalThis.__stepsizeResult && globalThis.__stepsizeResult.done)', args: [] })) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    out = (await wd('POST', `/session/${session}/execute/sync`, { script: 'return (globalThis.__log || []).join("\\n")', args: [] })) ?? '';
+    for (const line of out.split('\n')) if (!/^[•\s]*$/.test(line)) console.log(line);
+    fromBundle('webkit', { code: 0, out });
+  } catch (e) {
+    fromBundle('webkit', { code: 1, out: `${out}\n${e}` });
+    console.log(String(e));
+  } finally {
+    if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
+    for (const c of children.reverse()) c.kill();
+    server.close();
+  }
+}
+
 /** The live demo in Chromium: 200 steps of gala/adam on MNIST; the loss must fall and the plots draw. */
 async function demo() {
   const choice = await browserFor('demo');
@@ -268,7 +327,7 @@ async function workerd() {
   results.push({ name: 'workerd', passed, failed, note });
 }
 
-const runners = { 'as-pect': aspect, check, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, firefox, workerd, demo };
+const runners = { 'as-pect': aspect, check, docs, size, exports: exportsMap, node, tfjs, deno, bun, chromium, firefox, webkit, workerd, demo };
 for (const [name, fn] of Object.entries(runners)) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n=== ${name} ===`);

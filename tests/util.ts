@@ -12,7 +12,8 @@ export function runtimeName(): string {
   if (g.Deno) return 'deno';
   if (g.Bun) return 'bun';
   if (g.process?.versions?.node) return 'node';
-  return /Firefox\//.test(g.navigator?.userAgent ?? '') ? 'firefox' : 'chromium';
+  const ua: string = g.navigator?.userAgent ?? '';
+  return /Firefox\//.test(ua) ? 'firefox' : /Chrome\//.test(ua) ? 'chromium' : 'webkit';
 }
 
 export { rng } from './rng.js';
