@@ -33,7 +33,8 @@ const median = (x) => { const s = [...x].sort((a, b) => a - b), h = s.length >> 
 /**
  * Measures one backend (already set), the MLP with `hidden` layers, the optimizers in `only`
  * (default all). `batches`: [{ x: Float32Array(128·784), y: Float32Array(128·10) }].
- * Returns { backend, parameters, rows: [{ label, stepMs, adapterMs, readbackMs, kernelMs, uploadMs, evaluations }] }.
+ * Returns { backend, parameters, variables, hidden, rows: [{ label, stepMs, rounds (each round's ms/step),
+ * adapterMs, readbackMs, kernelMs, uploadMs, evaluations }] }.
  */
 export async function measure({ tf, tfl, tfOptimizer, backend, batches, hidden = [128], only, warmup = 3, rounds = 5, steps = 5, log = () => {} }) {
   const xs = batches.map((b) => tf.tensor2d(b.x, [b.x.length / 784, 784]));
@@ -59,7 +60,7 @@ export async function measure({ tf, tfl, tfOptimizer, backend, batches, hidden =
     log(`${backend}: round ${round + 1}/${rounds}`);
   }
   const rows = runs.map((r) => {
-    const row = { label: r.label, stepMs: median(r.times) };
+    const row = { label: r.label, stepMs: median(r.times), rounds: r.times };
     const t = r.optimizer.timing;
     if (t) {
       const n = t.steps - r.before.steps, per = (k) => (t[k] - r.before[k]) / n;
