@@ -17,9 +17,11 @@
 // no block or lane spans two tensors. Every vector (params, grads, slots, scratch) has the
 // same segments. The kernels keep padding zero (0·anything and sign(0) are 0), and step()
 // clears the padding of params and grads first (JS views span it), so padding is never data.
-// A segment's record: u32 start, u32 length, u32 padded (floats), u32 (reserved); f64 its LR
-// scale and weight decay (the scalars a pass can apply per segment); f64 its six sums of the
-// last pass (assembly/loops.ts).
+// A segment's record (SEG_BYTES): u32 start, u32 length, u32 padded (floats), u32 (reserved);
+// f64 its LR scale and weight decay (the scalars a pass can apply per segment); f64 its six sums
+// of the last pass (assembly/loops.ts); f64 its step, a factor a rule with per-tensor step
+// sizes sets before its update pass (1 otherwise; LDoG's η_l); and NSEGSTATE f64 of per-tensor
+// rule state (the description's tensorState, in its order: a checkpoint carries them by name).
 import { PAD } from './simd';
 import { INIT_OK, INIT_MEMORY } from './ids';
 
@@ -37,13 +39,16 @@ export const NHYPER: u32 = 32;
 export const NSTATE: u32 = 48;
 export const NSTATS: u32 = 32;
 
-export const SEG_BYTES: u32 = 80;
+export const SEG_BYTES: u32 = 128;
 export const SEG_START: u32 = 0;
 export const SEG_LENGTH: u32 = 4;
 export const SEG_PADDED: u32 = 8;
 export const SEG_LR: u32 = 16;
 export const SEG_WD: u32 = 24;
 export const SEG_SUMS: u32 = 32;
+export const SEG_STEP: u32 = 80;
+export const SEG_STATE: u32 = 88;
+export const NSEGSTATE: u32 = 4;
 
 export let BASE: usize = (__heap_base + 63) & ~<usize>63;
 /** The first segment record (right after the header). */
@@ -64,6 +69,9 @@ let SCRATCH0: usize = 0;   // first scratch slot
 @inline export function setState(i: u32, v: f64): void { store<f64>(BASE + H_STATE + (i << 3), v); }
 // @ts-ignore: decorator
 @inline export function setStat(i: u32, v: f64): void { store<f64>(BASE + H_STATS + (i << 3), v); }
+/** Per-tensor state i of segment k (its address). */
+// @ts-ignore: decorator
+@inline export function segState(k: u32, i: u32): usize { return SEGS + <usize>k * SEG_BYTES + SEG_STATE + (<usize>i << 3); }
 /** Segment k's record. */
 // @ts-ignore: decorator
 @inline export function seg(k: u32): usize { return SEGS + <usize>k * SEG_BYTES; }
@@ -146,7 +154,7 @@ export function layout(n: u32, saved: u32, scratchSlots: u32, weightDecay: f64):
   for (let k: u32 = 0; k < NSEG; k++) {
     const r = seg(k), pl = padded(load<u32>(r + SEG_LENGTH));
     store<u32>(r + SEG_START, start); store<u32>(r + SEG_PADDED, pl);
-    store<f64>(r + SEG_LR, 1); store<f64>(r + SEG_WD, weightDecay);
+    store<f64>(r + SEG_LR, 1); store<f64>(r + SEG_WD, weightDecay); store<f64>(r + SEG_STEP, 1);
     start += pl;
   }
   N = n; NPAD = start;

@@ -38,7 +38,7 @@
 // which adds the same products in the same order.
 import { PAD, widenLo, widenHi, hsum, sum4 as tree4 } from './simd';
 import { AnyOp, OP, opIndex } from './generated/ops';
-import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, seg } from './layout';
+import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, seg } from './layout';
 
 // The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed). Its
 // results are the same bit for bit: only the order of the finiteness accumulator changes, and
@@ -47,9 +47,10 @@ import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, seg } from
 @inline const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
 
 
-/** The current segment's LR scale and weight decay (f32x4 splats), for operations that apply them. */
+/** The current segment's LR scale, weight decay and step factor (f32x4 splats), for operations that apply them. */
 export let segLr = f32x4.splat(1);
 export let segWd = f32x4.splat(0);
+export let segStep = f32x4.splat(1);
 
 // Results of the last pass's sums (read right after it); each segment's are in its record.
 export let sum0: f64 = 0;
@@ -171,11 +172,12 @@ export let sum5: f64 = 0;
   return ok;
 }
 
-/** Enters segment k of the layout: sets its LR scale and weight decay, and returns its first byte. */
+/** Enters segment k of the layout: sets its LR scale, weight decay and step factor, and returns its first byte. */
 // @ts-ignore: decorator
 @inline function enter(k: u32): usize {
   const r = seg(k);
   segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
+  segStep = f32x4.splat(<f32>load<f64>(r + SEG_STEP));
   return <usize>load<u32>(r + SEG_START) << 2;
 }
 

@@ -61,7 +61,7 @@ if (cached) {
   // rules' own hyperparameter, state and stats slots, which it numbers from the same
   // descriptions as scripts/rules.mjs does (src/options.ts baseId, scalarSlots)
   fingerprint = fnv1a(JSON.stringify(packTables(entries)));
-  tables = JSON.stringify(packTables(entries.filter(([k]) => !/^((HP|S|T)_[a-z][a-z0-9]*_|BASE_|RULE_)/.test(k))));
+  tables = JSON.stringify(packTables(entries.filter(([k]) => !/^((HP|S|T|TS)_[a-z][a-z0-9]*_|BASE_|RULE_)/.test(k))));
   appendCustomSection(wasmPath, 'stepsize', fingerprint);
   appendCustomSection(smallPath, 'stepsize', fingerprint);
   // what the inline entries embed: the size build, gzipped by zopfli, then written as text in

@@ -48,6 +48,9 @@ export async function generate({ exclude = [] } = {}) {
       for (const [v, c] of (o.choices ?? []).entries()) choices.push(`export const C_${r.id}_${name}_${ident(c)}: i32 = ${v};`);
     }
     own.push(...Object.keys(r.state ?? {}).map((name, i) => `export const S_${r.id}_${name}: i32 = OWN_S + ${i};`));
+    const perTensor = Object.keys(r.tensorState?.kinds ?? {});
+    if (perTensor.length > 4) throw new Error(`rule '${r.id}' keeps ${perTensor.length} per-tensor states; a segment record holds 4 (NSEGSTATE)`);
+    own.push(...perTensor.map((name, i) => `export const TS_${r.id}_${name}: u32 = ${i};`));
     own.push(...r.stats.map((name, i) => `export const T_${r.id}_${name}: i32 = OWN_T + ${i};`));
     own.push(...choices);
     for (const b of bases) {

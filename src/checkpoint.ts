@@ -7,13 +7,15 @@
 //   8       4      D: the descriptor's bytes (UTF-8 JSON, space-padded to a multiple of 4)
 //   12      4      0 (reserved)
 //   16      8      V: the vectors' bytes (f64)
-//   24      D      descriptor: { base, rule, options, tensors, n, state, stats, vectors }
+//   24      D      descriptor: { base, rule, options, tensors, n, state, stats, vectors[, tensorState] }
 //                    options  every resolved option by name (±Infinity as the strings "Infinity", "-Infinity")
 //                    state    the scalar state by name ('step', ..., '<rule>.<name>')
 //                    stats    the last step's telemetry by name
 //                    vectors  [{ role, length }] in the order their float32 data follows
-//                  (room for per-tensor and per-group entries: a later format-2 reader ignores none
-//                  and a later writer adds them under new keys, which older readers refuse by name)
+//                    tensorState  (only where the config keeps state per tensor: LDoG) each name's
+//                             values, one per tensor in tensor order
+//                  (a later format-2 reader ignores none and a later writer adds entries under new
+//                  keys, which older readers refuse by name)
 //   24 + D  V      each vector's float32 values, in the order of `vectors`, compact: n values in
 //                  tensor order (the module's padding between tensors is not saved)
 //   24+D+V  8      checksum of every byte before it (two 32-bit FNV-1a lanes over 32-bit words)
@@ -25,7 +27,7 @@
 // corruption, not tampering: it is the validation that keeps a crafted checkpoint from putting
 // the optimizer anywhere create() plus steps could not reach.
 import { fail, describe, StepsizeError } from './errors.js';
-import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
@@ -40,7 +42,12 @@ const RETIRED: Record<number, string> = { 1: 'stepsize 0.1' };
 interface Descriptor {
   base: BaseName; rule: RuleName; options: Record<string, unknown>; tensors: [string, number[]][]; n: number;
   state: Record<string, number>; stats: Record<string, number>; vectors: { role: string; length: number }[];
+  tensorState?: Record<string, number[]>;
 }
+
+/** Per-tensor state i of segment k, as an index into a Float64Array of the module's memory. */
+const tensorStateAt = (t: Tables, layout: Layout, k: number, i: number): number =>
+  (layout.table! + k * t.consts.get('SEG_BYTES')! + t.consts.get('SEG_STATE')!) / 8 + i;
 
 /** Two 32-bit FNV-1a lanes (different offsets, the same prime) over little-endian 32-bit words; `bytes` is 4-byte aligned. */
 function checksum(bytes: Uint8Array, end: number): [number, number] {
@@ -88,6 +95,10 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
     base, rule, options, tensors: layout.tensors.map((tt) => [tt.name, tt.shape]), n, state, stats,
     vectors: roles.map((role) => ({ role, length: n })),
   };
+  const kinds = tensorStateOf(config), f64 = new Float64Array(buf);
+  if (kinds) {
+    desc.tensorState = Object.fromEntries(Object.keys(kinds).map((name, i) => [name, layout.tensors.map((_, k) => f64[tensorStateAt(t, layout, k, i)])]));
+  }
   const json = new TextEncoder().encode(toJson(desc));
   const D = (json.length + 3) & ~3;
   const V = roles.length * 4 * n;
@@ -149,6 +160,8 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
     copyCompact(new Float32Array(mem, vectorAt(x, roles.indexOf(role)), placed.span), floats.subarray(k * layout.n, (k + 1) * layout.n), placed, true);
   }
   writeNamed(scalarSlots(t, config.rule, 'state'), headerRegion(x, t, 'STATE'), desc.state);
+  const kinds = tensorStateOf(config), f64 = new Float64Array(mem);
+  if (kinds) Object.keys(kinds).forEach((name, i) => { for (const [k, v] of desc.tensorState![name].entries()) f64[tensorStateAt(t, placed, k, i)] = v; });
   writeNamed(scalarSlots(t, config.rule, 'stats'), headerRegion(x, t, 'STATS'), desc.stats);
   return new Optimizer(x, t, config, placed);
 }
@@ -171,7 +184,7 @@ function parseDescriptor(bytes: Uint8Array): Descriptor {
     v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : bad(`checkpoint ${what} is ${describe(v)}, not an object`);
   const o = obj(d, 'descriptor');
   const keys = ['base', 'rule', 'options', 'tensors', 'n', 'state', 'stats', 'vectors'];
-  for (const k of Object.keys(o)) if (!keys.includes(k)) bad(`checkpoint holds '${k}', which this version of stepsize does not know`);
+  for (const k of Object.keys(o)) if (!keys.includes(k) && k !== 'tensorState') bad(`checkpoint holds '${k}', which this version of stepsize does not know`);
   for (const k of keys) if (!(k in o)) bad(`checkpoint lacks '${k}'`);
   obj(o.options, 'options'); obj(o.state, 'state'); obj(o.stats, 'stats');
   if (!Array.isArray(o.tensors)) bad(`checkpoint tensors are ${describe(o.tensors)}, not a list`);
@@ -216,6 +229,18 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
   for (const [name, kind] of kinds) {
     if (!(name in d.state)) bad(`checkpoint lacks the state '${name}'`);
     checkScalar(`state '${name}'`, d.state[name], kind);
+  }
+  // per-tensor state: exactly where the config keeps it, each name one value per tensor, of its kind
+  const perTensor = tensorStateOf(config), ts = d.tensorState, count = layout.tensors.length;
+  if (!perTensor !== !ts) bad(`checkpoint ${ts ? 'holds' : 'lacks'} 'tensorState'${ts ? ', which these options do not keep' : ''}`);
+  if (perTensor) {
+    if (!count) bad('checkpoint keeps state per tensor without tensors');
+    if (Object.keys(ts!).join() !== Object.keys(perTensor).join()) bad(`checkpoint tensorState holds ${describe(Object.keys(ts!))}; these options keep ${Object.keys(perTensor).join(', ')}`);
+    for (const [name, kind] of Object.entries(perTensor)) {
+      const v = ts![name];
+      if (!Array.isArray(v) || v.length !== count) bad(`checkpoint tensorState '${name}' must be a list of ${count} values (one per tensor)`);
+      for (const [k, x] of v.entries()) checkScalar(`tensorState '${name}'[${k}]`, x, kind);
+    }
   }
   const statSlots = scalarSlots(t, config.rule, 'stats');
   for (const [name, v] of Object.entries(d.stats)) {

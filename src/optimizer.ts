@@ -2,7 +2,7 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
-import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, type Config, type CreateOptions, type RuleName } from './options.js';
+import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, tensorStateOf, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
 import { addr, headerRegion, type Exports, type Tables } from './wasm.js';
@@ -350,6 +350,10 @@ export function createOptimizer(module: WebAssembly.Module, tables: Tables, opti
   const own = { ...options } as Record<string, unknown>; // own properties only, read once
   const config = resolveConfig(own);
   const compact = resolveLayout(own.size, own.tensors);
+  const perTensor = ruleOf(config.rule).tensorState;
+  if (tensorStateOf(config) && !compact.tensors.length) {
+    fail('E_OPTION', `option '${perTensor!.option}' of rule '${config.rule}' keeps state per tensor: it needs 'tensors'`);
+  }
   const params = own.params === undefined ? undefined : checkParams(own.params, compact.n);
   const { x, layout } = instantiate(module, tables, config, compact);
   const opt = new Optimizer(x, tables, config, layout);

@@ -167,6 +167,12 @@ export function stateKinds(rule: RuleName): [string, StateKind][] {
   return [...Object.entries(COMMON_STATE), ...Object.entries(ruleOf(rule).state ?? {}).map(([k, v]) => [`${rule}.${k}`, v] as [string, StateKind])];
 }
 
+/** The state a config keeps per tensor (name → kind, in slot order), or undefined when it keeps none. */
+export function tensorStateOf(config: Config): Readonly<Record<string, StateKind>> | undefined {
+  const d = ruleOf(config.rule).tensorState;
+  return d && (config as unknown as Record<string, unknown>)[d.option] === true ? d.kinds : undefined;
+}
+
 /**
  * Where a rule's scalars live in the header, by name: the common ones at the module's ids
  * (its tables), the rule's own as '<rule>.<name>' at the module's first own slot (OWN_HP,

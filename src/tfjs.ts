@@ -12,14 +12,14 @@
 //     weights uploaded as one tensor and sliced into the variables on the backend: one readback
 //     and one upload per step whatever the number of variables;
 //   'variables': one readback per gradient and one upload per variable;
-//   'auto' (the default): 'variables' on the backends measured (bench/e2e.mjs, MLPs of ~0.1 M
-//     parameters): on cpu and wasm, whose tensors live in CPU memory, a readback is a copy and
-//     the reshapes, concatenation and slices cost more than they save (adapter time per step
-//     0.29 vs 0.64 ms on cpu and 0.28 vs 0.62 ms on wasm in 4 variables, 0.49 vs 0.90 and 0.63 vs
-//     3.64 ms in 34); on webgl (SwiftShader, the software GL of the bench's Chromium: no real GPU
-//     was measured) the whole step took 36.5 vs 37.7 ms in 4 variables and 63.2 vs 72.9 ms in
-//     34. 'packed' on the others (webgpu), where the reason for it stands unmeasured: there each
-//     readback is a blocking GPU sync.
+//   'auto' (the default): 'variables' on the backends measured (npm run bench:e2e, MLPs of
+//     ~0.1 M parameters): on cpu and wasm, whose tensors live in CPU memory, a readback is a
+//     copy and the reshapes, concatenation and slices cost more than they save (adapter time
+//     per step 0.37 vs 0.68 ms on cpu and 0.32 vs 0.75 ms on wasm in 4 variables, 0.65 vs 1.07
+//     and 0.74 vs 3.98 ms in 34); on webgl (SwiftShader, the software GL of the bench's
+//     Chromium: no real GPU was measured) the two differ by less than the run-to-run noise
+//     (39.0 vs 43.4 ms per step in 4 variables, 80.0 vs 78.7 in 34). 'packed' on the others
+//     (webgpu), where the reason for it stands unmeasured: each readback is a blocking GPU sync.
 // `timing` accumulates where the adapter's own time goes (readback, kernel, upload).
 // A variable assigned from outside (setWeights, assign) is read back before the next step.
 // How a rule's step is called comes from its description (ss.rules): closure rules get their

@@ -9,7 +9,8 @@ const root = new URL('../../', import.meta.url);
 const version = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version;
 const ss = await load();
 const cases = [];
-for (const cfg of VARIANTS) {
+// (and the configurations that keep state per tensor, which the golden layout's tensors allow)
+for (const cfg of [...VARIANTS, { rule: 'dog', base: 'sgd', perTensor: true }]) {
   const n = GOLDEN_TENSORS.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0);
   const opt = ss.create({ tensors: GOLDEN_TENSORS, lr: stepForm(ss.rules, cfg.rule) === 'loss' ? 1e-3 : 0.01, params: goldenParams(n), ...cfg } as any);
   await goldenDrive(ss, opt, GOLDEN_STEPS);

@@ -12,7 +12,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, rng, uniform, throwsCode, label } from './util.js';
-import { RefDog } from './ref-peers.js';
+import { RefDog, RefLDoG } from './ref-peers.js';
+import { readCheckpoint, writeCheckpoint } from './ckfmt.js';
 import { refFor } from './ref-rules.js';
 import { startTrajectory } from './compare.js';
 import { quadratic, trajectoryProblems } from './problems.js';
@@ -156,5 +157,125 @@ beh('a NaN or infinite gradient changes nothing (thrown, or counted with nonFini
   }
 });
 
+const ldog = suite('peers: LDoG (dog with perTensor)');
+
+// tensors of odd sizes (each its own segment, padded in the layout) with curvatures 4 orders
+// apart, so that every tensor gets its own η_l
+const SHAPES: [string, number[]][] = [['a', [37]], ['b', [13, 10]], ['c', [1]], ['d', [64]], ['e', [3, 3, 3]]];
+const CURV = [1, 100, 0.01, 10, 3];
+const LENGTHS = SHAPES.map(([, s]) => s.reduce((p, q) => p * q, 1));
+const N = LENGTHS.reduce((p, q) => p + q, 0);
+/** h_i and the optimum c_i of coordinate i (compact order). */
+function problem() {
+  const h = new Float64Array(N), c = new Float64Array(N), r = rng(11);
+  let i = 0;
+  for (const [l, len] of LENGTHS.entries()) for (let j = 0; j < len; j++, i++) { h[i] = CURV[l] * (0.5 + r()); c[i] = 2 * r() - 1; }
+  return { h, c, x0: uniform(rng(12), N, 2) };
+}
+/** The kernel's params in compact order (views of each tensor). */
+const compact = (opt: any): Float64Array => { const out = new Float64Array(N); let i = 0; for (const [name] of SHAPES) for (const v of opt.tensor(name).params) out[i++] = v; return out; };
+const writeCompact = (opt: any, from: ArrayLike<number>, into: 'params' | 'grads'): void => { let i = 0; for (const [name] of SHAPES) { const t = opt.tensor(name)[into]; for (let j = 0; j < t.length; j++) t[j] = from[i++]; } };
+
+for (const cfg of [{}, { weightDecay: 1e-3, averageGamma: 2, repsRel: 1e-4 }, { clipNorm: 1 }, { average: false, lr: 0.5 }]) {
+  ldog(`300 steps on 5 tensors of odd sizes vs the float64 reference ${label(cfg)}`, async () => {
+    const ss = await stepsize(), { h, c, x0 } = problem();
+    const opt = ss.create({ tensors: SHAPES, rule: 'dog', base: 'sgd', perTensor: true, ...cfg });
+    writeCompact(opt, f32(x0), 'params');
+    const ref = new RefLDoG(opt.config as any, f32(x0), LENGTHS);
+    const moved = new Float64Array(N), g = new Float64Array(N);
+    let worstAvg = 0;
+    for (let t = 0; t < 300; t++) {
+      const x = compact(opt);
+      for (let i = 0; i < N; i++) g[i] = h[i] * (x[i] - c[i]);
+      writeCompact(opt, g, 'grads');
+      ref.x.set(x); // (as for DoG: the realized displacement, peers.test.ts's header)
+      opt.step();
+      ref.step(0, f32(g));
+      const y = compact(opt);
+      assert.ok(Math.abs(opt.lr - ref.lr) <= 1e-4 * ref.lr, `step ${t}: lr ${opt.lr} vs the reference's largest η_l ${ref.lr}`);
+      for (let i = 0; i < N; i++) {
+        moved[i] += Math.abs(ref.x[i] - x[i]);
+        const tol = 1e-4 * moved[i] + 2e-5 * Math.abs(ref.x[i]) + 1e-30;
+        assert.ok(Math.abs(y[i] - ref.x[i]) <= tol, `step ${t}: x[${i}] ${y[i]} vs reference ${ref.x[i]}`);
+      }
+      if (opt.average) {
+        let i = 0;
+        for (const [name] of SHAPES) for (const v of opt.average.subarray(opt.tensor(name).offset, opt.tensor(name).offset + opt.tensor(name).params.length)) {
+          worstAvg = Math.max(worstAvg, Math.abs(v - ref.avg[i]) / (1e-4 * (moved[i] + Math.abs(ref.avg[i])) + 1e-30)); i++;
+        }
+      }
+    }
+    assert.ok(worstAvg <= 1, `the averaged iterate is off by ${worstAvg} of its tolerance`);
+    // the tensors did get step sizes orders apart (the point of LDoG), and the stats summarize them
+    assert.ok(Math.max(...ref.eta) / Math.min(...ref.eta) > 10, `η_l ${[...ref.eta]}`);
+    assert.ok(Math.abs(opt.stats.rbar! - Math.max(...ref.rbar)) <= 1e-4 * Math.max(...ref.rbar), `stats.rbar ${opt.stats.rbar} is the largest r̄_l`);
+    const gSum = ref.G.reduce((p, q) => p + q, 0);
+    assert.ok(Math.abs(opt.stats.gSum! - gSum) <= 1e-4 * gSum, `stats.gSum ${opt.stats.gSum} is the sum of the G_l ${gSum}`);
+  });
+}
+
+ldog('one tensor: LDoG is DoG bit for bit (no weight decay, no clipping)', async () => {
+  const ss = await stepsize(), n = 301, x0 = uniform(rng(3), n, 1);
+  const a = ss.create({ size: n, rule: 'dog', base: 'sgd', params: f32(x0) });
+  const b = ss.create({ tensors: { w: [n] }, rule: 'dog', base: 'sgd', perTensor: true, params: f32(x0) });
+  for (let t = 0; t < 100; t++) {
+    for (const o of [a, b]) { for (let i = 0; i < n; i++) o.grads[i] = (1 + (i % 7)) * (o.params[i] - 0.25); o.step(); }
+  }
+  assert.is(b.paramsHash(), a.paramsHash());
+  assert.equal(b.stats, a.stats);
+  assert.equal([...b.average!], [...a.average!]);
+});
+
+ldog('checkpoints carry r̄_l and G_l per tensor and continue bit for bit; a crafted per-tensor state is refused', async () => {
+  const ss = await stepsize(), { h, c, x0 } = problem();
+  const opt = ss.create({ tensors: SHAPES, rule: 'dog', base: 'sgd', perTensor: true });
+  writeCompact(opt, f32(x0), 'params');
+  const g = new Float64Array(N);
+  const step = (o: any) => { const x = compact(o); for (let i = 0; i < N; i++) g[i] = h[i] * (x[i] - c[i]); writeCompact(o, g, 'grads'); o.step(); };
+  for (let t = 0; t < 30; t++) step(opt);
+  const bytes = opt.save(), parts = readCheckpoint(bytes);
+  assert.equal(Object.keys(parts.desc.tensorState), ['rbar', 'G']);
+  assert.is(parts.desc.tensorState.rbar.length, SHAPES.length);
+  assert.ok(parts.desc.tensorState.G.every((v: number) => v > 0));
+  const again = ss.restore(bytes);
+  for (let t = 0; t < 30; t++) { step(opt); step(again); }
+  assert.is(again.paramsHash(), opt.paramsHash());
+  assert.equal(again.save(), opt.save());
+  // hostile: each refused, naming what is wrong
+  const crafted: [string, (d: any) => void, RegExp][] = [
+    ['a negative r̄', (d) => { d.tensorState.rbar[2] = -1; }, /tensorState 'rbar'\[2\] is -1; it must be a finite number >= 0/],
+    ['one value too few', (d) => { d.tensorState.G.pop(); }, /tensorState 'G' must be a list of 5 values \(one per tensor\)/],
+    ['a string', (d) => { d.tensorState.G[0] = '1'; }, /tensorState 'G'\[0\] is "1"/],
+    ['no per-tensor state', (d) => { delete d.tensorState; }, /lacks 'tensorState'/],
+    ['null in its place', (d) => { d.tensorState = null; }, /lacks 'tensorState'/],
+    ['a number in its place', (d) => { d.tensorState = 5; }, /tensorState holds \[\]; these options keep rbar, G/],
+    ['an unknown name', (d) => { d.tensorState.eta = [1, 1, 1, 1, 1]; }, /tensorState holds \["rbar","G","eta"\]/],
+    ['per-tensor state for global DoG', (d) => { d.options.perTensor = false; }, /holds 'tensorState', which these options do not keep/],
+    ['perTensor without tensors', (d) => { d.tensors = []; }, /keeps state per tensor without tensors/],
+  ];
+  for (const [, change, message] of crafted) {
+    const p = readCheckpoint(bytes);
+    change(p.desc);
+    throwsCode(() => ss.restore(writeCheckpoint(p)), 'E_CHECKPOINT', message);
+  }
+  // create() refuses perTensor without tensors, naming both
+  throwsCode(() => ss.create({ size: 10, rule: 'dog', base: 'sgd', perTensor: true }), 'E_OPTION', /'perTensor' of rule 'dog' keeps state per tensor: it needs 'tensors'/);
+  throwsCode(() => ss.create({ tensors: SHAPES, rule: 'dog', base: 'sgd', perTensor: 1 } as any), 'E_OPTION', /perTensor.*true or false/);
+});
+
+ldog('a NaN gradient in one tensor changes nothing, in any tensor\'s state', async () => {
+  const ss = await stepsize();
+  const opt = ss.create({ tensors: SHAPES, rule: 'dog', base: 'sgd', perTensor: true, nonFinite: 'skip' });
+  for (let t = 0; t < 5; t++) { for (let i = 0; i < opt.grads.length; i++) opt.grads[i] = opt.params[i] - 0.5; opt.step(); }
+  const before = opt.save();
+  opt.tensor('d').grads[63] = NaN;
+  opt.step();
+  assert.is(opt.stats.skipped, 1);
+  const a = readCheckpoint(before), b = readCheckpoint(opt.save());
+  assert.equal(b.desc.tensorState, a.desc.tensorState);
+  assert.equal([...b.vectors], [...a.vectors]);
+});
+
 traj.run();
 beh.run();
+ldog.run();

@@ -152,3 +152,38 @@ export class RefDog implements RefRule {
     this.lr = eta;
   }
 }
+
+/**
+ * LDoG, DoG per tensor (docs/rules/dog.md, the official LDoG class): each tensor l, given by its
+ * length in `lengths` (compact order), keeps r̄_l and G_l and steps with η_l = lr·r̄_l/√G_l.
+ * Clipping is global (one factor from the whole gradient's norm), as in the kernel. `lr` is
+ * the largest η_l (what opt.lr reports).
+ */
+export class RefLDoG implements RefRule {
+  x: Float64Array; x0: Float64Array; avg: Float64Array; rbar: Float64Array; G: Float64Array; eta: Float64Array;
+  k = 0; lr = 0; retraced = false;
+  constructor(readonly cfg: Common & { repsRel: number; eps: number; averageGamma: number }, x: ArrayLike<number>, readonly lengths: number[]) {
+    this.x = Float64Array.from(x); this.x0 = Float64Array.from(x); this.avg = new Float64Array(x.length);
+    this.rbar = new Float64Array(lengths.length); this.G = new Float64Array(lengths.length); this.eta = new Float64Array(lengths.length);
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const cfg = this.cfg, { ge } = effective(cfg, this.x, g, false);
+    let from = 0;
+    for (const [l, len] of this.lengths.entries()) {
+      let xx = 0, dd = 0, gg = 0;
+      for (let i = from; i < from + len; i++) { xx += this.x0[i] ** 2; dd += (this.x[i] - this.x0[i]) ** 2; gg += ge[i] ** 2; }
+      if (this.k === 0) { this.rbar[l] = cfg.repsRel * (1 + Math.sqrt(xx)); this.G[l] = gg + cfg.eps; } else {
+        this.rbar[l] = Math.max(this.rbar[l], Math.sqrt(dd));
+        this.G[l] += gg;
+      }
+      this.eta[l] = cfg.lr * this.rbar[l] / Math.sqrt(this.G[l]);
+      for (let i = from; i < from + len; i++) this.x[i] -= this.eta[l] * ge[i];
+      from += len;
+    }
+    this.k++;
+    const w = (1 + cfg.averageGamma) / (this.k + cfg.averageGamma);
+    for (let i = 0; i < this.x.length; i++) this.avg[i] = (1 - w) * this.avg[i] + w * this.x[i];
+    this.lr = Math.max(...this.eta);
+  }
+}

@@ -1,19 +1,22 @@
 // dog — DoG, "Distance over Gradients" (Ivgi, Hinder, Carmon, ICML 2023, arXiv 2302.12022), as
-// the official PyTorch code (formll/dog) computes it, global (not per-tensor LDoG) form:
-// docs/rules/dog.md. Base sgd; lr is the multiplier c (default 1).
+// the official PyTorch code (formll/dog) computes it, in its global form and (perTensor) its
+// layer-wise form LDoG: docs/rules/dog.md. Base sgd; lr is the multiplier c (default 1).
 //   ge = g + λx
 //   step 0:  r̄ = repsRel·(1 + ‖x0‖);  G = ‖ge‖² + ε
 //   step t:  r̄ ← max(r̄, ‖x_t − x0‖);  G ← G + ‖ge‖²
 //   η = lr·r̄/√G;  x ← x − η·ge
 // and the polynomial-decay average the paper evaluates at (its averager, γ = 8), t = updates:
 //   x̄ ← (1 − w)·x̄ + w·x,  w = (1 + γ)/(t + γ)        (t = 1 gives x̄ = x)
+// LDoG: the same per tensor l (each a segment), from the reduction's per-segment sums, with
+// r̄_l and G_l in the segment's state: η_l = lr·r̄_l/√G_l, x_l ← x_l − η_l·ge_l; the update pass
+// applies each segment's η_l (its step factor, in float32) to c and λ.
 // Passes: one reduction (‖g‖², ⟨g, x⟩, ‖x‖², ‖x − x0‖²: ‖ge‖² follows by expansion), then one
 // fused pass for x and x̄ (at step 0 also the copy x → x0).
-import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
+import { P as X, G, NPAD, NSEG, SEG_SUMS, SEG_STEP, hyper, state, setState, setStat, slot, seg, segState } from '../layout';
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
-import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance } from '../generated/ids';
+import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, HP_dog_perTensor, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance, TS_dog_rbar, TS_dog_G } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, sum0, sum1, sum2, sum3 } from '../loops';
+import { copy, pass, splat, none, segStep, sum0, sum1, sum2, sum3 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
@@ -41,8 +44,13 @@ function reduce(): void {
 
 // @ts-ignore: decorator
 @inline const AVG = 1;
+// @ts-ignore: decorator
+@inline const PER = 2;   // LDoG: k0, k1 times the segment's step factor η_l
 
-/** a: x, b: g, c: x̄; k0: η·c, k1: η·λ, k2: w, k3: 1 − w. x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new. */
+/**
+ * a: x, b: g, c: x̄; k0: η·c, k1: η·λ (PER: c and λ, times each segment's η_l), k2: w, k3: 1 − w.
+ * x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new.
+ */
 @final export class Update {
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -50,9 +58,10 @@ function reduce(): void {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
     const xv = v128.load(a), av = v128.load(c);
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)));
+    const sc = mode & PER ? f32x4.mul(segStep, k0) : k0, sl = mode & PER ? f32x4.mul(segStep, k1) : k1;
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(sc, v128.load(b)), f32x4.mul(sl, xv)));
     v128.store(a, y);
-    if (mode == AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
+    if (mode & AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
     return y;
   }
 }
@@ -63,6 +72,35 @@ function reduce(): void {
   return finiteAfter(pass<Update>(NPAD, X, G, slot(XBAR), X, X, X, splat(eta * c), splat(eta * wd), splat(w), splat(1 - w), z, z, z, z, z, z, mode), X, NPAD);
 }
 
+/**
+ * LDoG's per-tensor step sizes from the reduction's per-segment sums: each segment's r̄_l, G_l
+ * (its state) and η_l (its step factor). Returns the largest η_l; rbarMax, gSum: the largest r̄_l
+ * and the sum of the G_l (for stats and the scalar state).
+ */
+let rbarMax: f64 = 0, gSum: f64 = 0;
+function perTensor(k: f64, c: f64, wd: f64): f64 {
+  let etaMax: f64 = 0;
+  rbarMax = 0; gSum = 0;
+  for (let s: u32 = 0; s < NSEG; s++) {
+    const r = seg(s) + SEG_SUMS;
+    const gg = load<f64>(r), gx = load<f64>(r, 8), xx = load<f64>(r, 16), dd = load<f64>(r, 24);
+    const ge2 = Math.max(0, c * c * gg + 2 * c * wd * gx + wd * wd * xx);
+    let rb: f64, Gl: f64;
+    if (k == 0) {
+      rb = hyper(HP_dog_repsRel) * (1 + Math.sqrt(xx));
+      Gl = ge2 + hyper(HP_dog_eps);
+    } else {
+      rb = Math.max(load<f64>(segState(s, TS_dog_rbar)), Math.sqrt(dd));
+      Gl = load<f64>(segState(s, TS_dog_G)) + ge2;
+    }
+    const eta = hyper(HP_lr) * rb / Math.sqrt(Gl);
+    store<f64>(segState(s, TS_dog_rbar), rb); store<f64>(segState(s, TS_dog_G), Gl);
+    store<f64>(seg(s) + SEG_STEP, eta);
+    etaMax = Math.max(etaMax, eta); rbarMax = Math.max(rbarMax, rb); gSum += Gl;
+  }
+  return etaMax;
+}
+
 export function dogStep(base: i32, loss: f64): i32 {
   reduce();
   sgg = gradNormSq(sgg, false);
@@ -70,19 +108,26 @@ export function dogStep(base: i32, loss: f64): i32 {
   if (!isFinite(sgx) || !isFinite(sxx)) return nonFinite(); // (g finite: ⟨g, x⟩ overflowed, GRAD_RANGE)
   const c = clipScale(sgg), wd = hyper(HP_weightDecay), k = state(S_step);
   const ge2 = Math.max(0, c * c * sgg + 2 * c * wd * sgx + wd * wd * sxx);
-  let rbar: f64, Gs: f64;
-  if (k == 0) {
-    copy(slot(X0), X, NPAD);
-    rbar = hyper(HP_dog_repsRel) * (1 + Math.sqrt(sxx));
-    Gs = ge2 + hyper(HP_dog_eps);
+  const per = hyper(HP_dog_perTensor) != 0;
+  let rbar: f64, Gs: f64, eta: f64;
+  if (k == 0) copy(slot(X0), X, NPAD);
+  if (per) {
+    eta = perTensor(k, c, wd);
+    rbar = rbarMax; Gs = gSum;
   } else {
-    rbar = Math.max(state(S_dog_rbar), Math.sqrt(sdd));
-    Gs = state(S_dog_G) + ge2;
+    if (k == 0) {
+      rbar = hyper(HP_dog_repsRel) * (1 + Math.sqrt(sxx));
+      Gs = ge2 + hyper(HP_dog_eps);
+    } else {
+      rbar = Math.max(state(S_dog_rbar), Math.sqrt(sdd));
+      Gs = state(S_dog_G) + ge2;
+    }
+    eta = hyper(HP_lr) * rbar / Math.sqrt(Gs);
   }
-  const eta = hyper(HP_lr) * rbar / Math.sqrt(Gs);
   countStep();
-  const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma);
-  const finite = hyper(HP_dog_average) != 0 ? update(eta, c, wd, w, AVG) : update(eta, c, wd, w, 0);
+  const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma), avg = hyper(HP_dog_average) != 0;
+  // (each form its own loop in the speed build)
+  const finite = per ? (avg ? update(1, c, wd, w, AVG | PER) : update(1, c, wd, w, PER)) : avg ? update(eta, c, wd, w, AVG) : update(eta, c, wd, w, 0);
   setState(S_dog_rbar, rbar); setState(S_dog_G, Gs);
   setStat(T_dog_rbar, rbar); setStat(T_dog_gSum, Gs); setStat(T_dog_distance, k == 0 ? 0 : Math.sqrt(sdd));
   return finish(eta, finite);

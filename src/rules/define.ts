@@ -52,6 +52,12 @@ export interface RuleDescription extends RuleInfo {
   readonly scratch?: number | ((base: BaseName) => number);
   /** @internal its scalar state, by name, in slot order, and what each may hold */
   readonly state?: Readonly<Record<string, StateKind>>;
+  /**
+   * @internal state it keeps per tensor (per segment, in slot order, at most 4), and the boolean
+   * option that turns it on: create() then needs `tensors`, and a checkpoint carries each name
+   * as one value per tensor
+   */
+  readonly tensorState?: { readonly option: string; readonly kinds: Readonly<Record<string, StateKind>> };
   /** @internal the caller sets its LR (setLr), rather than the rule adapting it */
   readonly setLr?: boolean;
   /** @internal checks that span options, after each was checked alone; throws E_OPTION */
