@@ -22,7 +22,7 @@ const ROUNDS = QUICK ? 3 : 5;
 const MIN_MS = QUICK ? 40 : 120;
 // BENCH_ONLY=regex keeps the contenders whose name matches (for quick iterations)
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const;
+const BASES = ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized', 'nadam', 'nadamw'] as const;
 // bytes a step must move per parameter at the least (read p, g and state; write p and state),
 // and what ours moves: the reduction pass reads g once more (4 B) before the update, which
 // is what lets a non-finite gradient change nothing and lets clipping see the global norm.
@@ -200,6 +200,8 @@ async function main(): Promise<void> {
     goals.push({ goal: 'adam / straightforward SIMD adam', n, value: ns('stepsize adam', n) / ns('simd-floor adam', n), target: '<= 1.3' });
     goals.push({ goal: 'plain-ts adam / adam', n, value: ns('plain-ts adam', n) / ns('stepsize adam', n), target: '>= 4' });
     goals.push({ goal: 'tfjs-wasm adam / adam', n, value: ns('tfjs-wasm adam', n) / ns('stepsize adam', n), target: '>= 4' });
+    // NAdamW's look-ahead costs two multiplies per element over AdamW (reported, no goal)
+    goals.push({ goal: 'nadamw / adamw', n, value: ns('stepsize nadamw', n) / ns('stepsize adamw', n), target: 'none' });
     for (const base of ['sgd', 'momentum']) {
       goals.push({ goal: `${base} / memcopy ${OUR_BYTES[base]}B (bytes it moves)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${OUR_BYTES[base]}B`, n), target: '<= 1.5' });
       goals.push({ goal: `${base} / memcopy ${MIN_BYTES[base]}B (minimum bytes)`, n, value: ns(`stepsize ${base}`, n) / ns(`memcopy ${MIN_BYTES[base]}B`, n), target: '<= 1.5' });

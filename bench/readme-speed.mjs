@@ -12,7 +12,7 @@ export function readmeSpeed() {
   const lines = [];
   lines.push(`One run on this project's ${data.machine.cpus}-core ${data.machine.cpu} machine (Node ${data.machine.node}), ${data.when.slice(0, 10)}:`, '');
   lines.push(`| ns/param/step | ${sizes.map((n, i) => (i === 0 ? `N=${exp(n)}` : exp(n))).join(' | ')} |`, `|---|${sizes.map(() => '---').join('|')}|`);
-  for (const b of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized']) lines.push(`| stepsize ${b} | ${sizes.map((n) => f(ns(`stepsize ${b}`, n))).join(' | ')} |`);
+  for (const b of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized', 'nadam', 'nadamw']) lines.push(`| stepsize ${b} | ${sizes.map((n) => f(ns(`stepsize ${b}`, n))).join(' | ')} |`);
   lines.push(`| plain-ts adam | ${sizes.map((n) => f(ns('plain-ts adam', n))).join(' | ')} |`);
   lines.push(`| straightforward SIMD adam | ${sizes.map((n) => f(ns('simd-floor adam', n))).join(' | ')} |`);
   lines.push(`| memcopy 12 B / 20 B | ${sizes.map((n) => `${f(ns('memcopy 12B', n))} / ${f(ns('memcopy 20B', n))}`).join(' | ')} |`);

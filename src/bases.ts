@@ -2,7 +2,7 @@
 // the defaults (torch.optim's) and the values allowed. The rules are described in src/rules/.
 import { fail, describe } from './errors.js';
 
-export const BASES = Object.freeze(['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const);
+export const BASES = Object.freeze(['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized', 'nadam', 'nadamw'] as const);
 /** 'none': the rule carries its own update. */
 export type BaseName = (typeof BASES)[number] | 'none';
 
@@ -20,7 +20,7 @@ export interface Hyperparameters {
   beta2?: number;
   /** Adam's eps, added to sqrt(v̂). Default 1e-8. */
   eps?: number;
-  /** L2 penalty added to the gradient; decoupled (p ← p − lr·wd·p) for `adamw`. Default 0 (0.01 for adamw). */
+  /** L2 penalty added to the gradient; decoupled (p ← p − lr·wd·p) for `adamw` and `nadamw`. Default 0 (0.01 for adamw and nadamw). */
   weightDecay?: number;
   /** Rescale the gradient to this global L2 norm when it is longer. Default Infinity (off). */
   clipNorm?: number;
@@ -31,7 +31,8 @@ const MOMENTUM = ['lr', 'momentum', 'nesterov', 'weightDecay', 'clipNorm'] as co
 const ADAM = ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'clipNorm'] as const;
 /** The hyperparameters each base takes (a rule may take fewer), in the order of Hyperparameters. */
 export const BASE_OPTIONS = {
-  sgd: ['lr', 'weightDecay', 'clipNorm'], momentum: MOMENTUM, adam: ADAM, adamw: ADAM, sign: MOMENTUM, normalized: MOMENTUM, none: ['lr'],
+  sgd: ['lr', 'weightDecay', 'clipNorm'], momentum: MOMENTUM, adam: ADAM, adamw: ADAM, sign: MOMENTUM, normalized: MOMENTUM,
+  nadam: ADAM, nadamw: ADAM, none: ['lr'],
 } as const satisfies Record<BaseName, readonly HyperName[]>;
 
 /** A numeric option's allowed values: in words, and as a test. */
@@ -50,7 +51,7 @@ export const HYPERS: Record<HyperName, HyperSpec> = {
   beta2: { def: () => 0.999, check: unit },
   // (and eps·√(1 − beta2) > 2^-150, so float32 does not round Adam's eps term to 0: resolveConfig)
   eps: { def: () => 1e-8, check: { allowed: 'a finite number > 0 with eps·√(1 − beta2) > 2^-150 (~7e-46)', ok: positive.ok } },
-  weightDecay: { def: (b) => (b === 'adamw' ? 0.01 : 0), check: nonNegative },
+  weightDecay: { def: (b) => (b === 'adamw' || b === 'nadamw' ? 0.01 : 0), check: nonNegative },
   clipNorm: { def: () => Infinity, check: { allowed: 'a number > 0 (Infinity turns clipping off)', ok: (v) => v > 0 } },
 };
 
@@ -60,8 +61,11 @@ export const basesTaking = (name: string): BaseName[] =>
 
 /** The state vectors each base keeps, in slot order, by the role a checkpoint names them with. */
 export const BASE_VECTORS: Record<BaseName, readonly string[]> = {
-  sgd: [], none: [], momentum: ['buffer'], sign: ['buffer'], normalized: ['buffer'], adam: ['m', 'v'], adamw: ['m', 'v'],
+  sgd: [], none: [], momentum: ['buffer'], sign: ['buffer'], normalized: ['buffer'], adam: ['m', 'v'], adamw: ['m', 'v'], nadam: ['m', 'v'], nadamw: ['m', 'v'],
 };
+
+/** The bases that keep Adam's second moment (eps's float32 floor and the 2^64 limit on g apply). */
+export const keepsSecondMoment = (base: string): boolean => BASE_VECTORS[base as BaseName]?.includes('v') === true;
 
 /** Vectors whose every value is >= 0 (Adam's second moment): a checkpoint holding a negative one is refused. */
 export const NON_NEGATIVE_VECTORS: readonly string[] = ['v'];

@@ -2,6 +2,7 @@
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
 import { fail } from './errors.js';
+import { keepsSecondMoment } from './bases.js';
 import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, tensorStateOf, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
@@ -285,7 +286,7 @@ export class Optimizer<R extends RuleName = RuleName> {
     }
     if (code === this.#t.codes.get('GRAD_RANGE')) {
       fail('E_GRADIENT', `the gradient is finite, but a coordinate of it reaches 2^64 (~1.8e19, largest |g| here ${maxAbs(this.#grads)}), ` +
-        `so its float32 square overflows where ${this.config.base === 'adam' || this.config.base === 'adamw' ? "Adam's second moment" : `rule '${this.config.rule}'`} needs it; ` +
+        `so its float32 square overflows where ${keepsSecondMoment(this.config.base) ? "Adam's second moment" : `rule '${this.config.rule}'`} needs it; ` +
         'nothing was changed. Set clipNorm (bases that take it clip the gradient first), or scale the loss down');
     }
     // Diverged: the update was applied. Which advice works depends on what overflowed.

@@ -1,7 +1,7 @@
 // Validation and encoding of create() options, read from the rule descriptions (src/rules/)
 // and the bases' hyperparameters (src/bases.ts). Nothing numeric, and no rule named here.
 import { fail, describe } from './errors.js';
-import { BASES, BASE_OPTIONS, BASE_VECTORS, HYPERS, basesTaking, checked, type BaseName, type Hyperparameters, type HyperName } from './bases.js';
+import { BASES, BASE_OPTIONS, BASE_VECTORS, HYPERS, basesTaking, checked, keepsSecondMoment, type BaseName, type Hyperparameters, type HyperName } from './bases.js';
 import { RULE_LIST, DEFAULT_RULE, type RuleName } from './rules/index.js';
 import type { RuleDescription, RuleOption, StateKind } from './rules/define.js';
 import type { TensorShapes } from './layout.js';
@@ -129,7 +129,7 @@ export function resolveConfig(options: Record<string, unknown>): Config {
     out[name] = o.choices ? oneOf(name, value, o.choices)
       : o.adaptive && value === 'adaptive' ? value : checked(name, value, o.ok && { allowed: o.allowed, ok: o.ok });
   }
-  if ((base === 'adam' || base === 'adamw') && typeof out.eps === 'number') {
+  if (keepsSecondMoment(base) && typeof out.eps === 'number') {
     const scale = Math.sqrt(1 - (out.beta2 as number)); // √(1 − β2^t) is smallest at t = 1
     const min = smallestAbove(2 ** -150, scale);
     if (!((out.eps as number) >= min)) {

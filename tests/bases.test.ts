@@ -24,6 +24,10 @@ const CONFIGS: Record<string, unknown>[] = [
   { base: 'normalized', lr: 0.1 },
   { base: 'normalized', lr: 0.1, momentum: 0.9, weightDecay: 0.01, clipNorm: 0.5 },
   { base: 'normalized', lr: 0.1, momentum: 0.5, nesterov: true },
+  { base: 'nadam', lr: 0.01 },
+  { base: 'nadam', lr: 0.01, beta1: 0.5, beta2: 0.9, eps: 1e-6, weightDecay: 0.05, clipNorm: 1 },
+  { base: 'nadamw', lr: 0.01 },
+  { base: 'nadamw', lr: 0.01, weightDecay: 0.1, clipNorm: 2 },
 ];
 
 

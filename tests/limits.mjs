@@ -6,7 +6,7 @@ import { load } from '../build/index.js';
 
 const ONLY = process.argv[2] ? JSON.parse(process.argv[2]) : null;
 const CONFIGS_ALL = [
-  { base: 'sgd' }, { base: 'momentum' }, { base: 'adam' }, { base: 'adamw' }, { base: 'sign' }, { base: 'normalized' },
+  { base: 'sgd' }, { base: 'momentum' }, { base: 'adam' }, { base: 'adamw' }, { base: 'sign' }, { base: 'normalized' }, { base: 'nadamw' },
   { rule: 'c2min' }, { rule: 'glyder', base: 'adam' }, { rule: 'prodigy', base: 'adam' }, { rule: 'secant', base: 'momentum' },
   { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'sgd' }, { rule: 'dog', base: 'sgd' },
 ];

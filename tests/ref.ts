@@ -43,7 +43,7 @@ export class RefOptimizer {
     this.t += 1;
     const lr = c.lr, mu = c.momentum, wd = c.weightDecay;
     const ge = new Float64Array(n), geA = new Float64Array(n);
-    const decoupled = c.base === 'adamw';
+    const decoupled = c.base === 'adamw' || c.base === 'nadamw';
     for (let i = 0; i < n; i++) {
       ge[i] = cs * g[i] + (decoupled ? 0 : wd * this.p[i]);
       geA[i] = Math.abs(cs * g[i]) + (decoupled ? 0 : Math.abs(wd * this.p[i]));
@@ -61,16 +61,18 @@ export class RefOptimizer {
           dA[i] = c.nesterov ? geA[i] + mu * this.bA[i] : this.bA[i];
         }
         break;
-      case 'adam': case 'adamw': {
-        const bc1 = 1 - c.beta1 ** this.t, bc2 = 1 - c.beta2 ** this.t;
+      case 'adam': case 'adamw': case 'nadam': case 'nadamw': {
+        const bc1 = 1 - c.beta1 ** this.t, bc2 = 1 - c.beta2 ** this.t, next = 1 - c.beta1 ** (this.t + 1);
+        const nesterov = c.base === 'nadam' || c.base === 'nadamw';
         for (let i = 0; i < n; i++) {
           this.m[i] = c.beta1 * this.m[i] + (1 - c.beta1) * ge[i];
           this.v[i] = c.beta2 * this.v[i] + (1 - c.beta2) * ge[i] * ge[i];
           this.mA[i] = c.beta1 * this.mA[i] + (1 - c.beta1) * geA[i];
           const den = Math.sqrt(this.v[i] / bc2) + c.eps;
-          d[i] = this.m[i] / bc1 / den;
-          // the denominator's relative error is ≤ a few u of itself; the numerator's is bounded by mA
-          dA[i] = this.mA[i] / bc1 / den;
+          // nadam(w), optax's nesterov form: m̂ = β1·m/(1 − β1^(t+1)) + (1 − β1)·ge/(1 − β1^t)
+          d[i] = nesterov ? (c.beta1 * this.m[i] / next + (1 - c.beta1) * ge[i] / bc1) / den : this.m[i] / bc1 / den;
+          // the denominator's relative error is ≤ a few u of itself; the numerator's is bounded by mA (and |ge|)
+          dA[i] = nesterov ? (c.beta1 * this.mA[i] / next + (1 - c.beta1) * geA[i] / bc1) / den : this.mA[i] / bc1 / den;
         }
         break;
       }

@@ -147,13 +147,30 @@ async function browserFor(name) {
   return null;
 }
 
+/**
+ * The test page in a browser page (playwright's or puppeteer's: the same calls): what it prints
+ * goes to the console and into the runner's summary, once `finished()` resolves.
+ */
+async function suiteInPage(name, page, server, finished) {
+  let out = '';
+  page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
+  page.on('pageerror', (e) => { out += `pageerror ${e}\n`; console.log(`pageerror: ${e}`); });
+  try {
+    await page.goto(`http://127.0.0.1:${server.address().port}/tests/index.html`);
+    await finished();
+    fromBundle(name, { code: 0, out });
+  } catch (e) {
+    fromBundle(name, { code: 1, out: `${out}\n${e}` });
+    console.log(String(e));
+  }
+}
+
 async function chromium() {
   const browser = await browserFor('chromium');
   if (!browser) return;
   const { chromium: pw } = await import('playwright-core');
   const server = await serve(0);
   const profile = mkdtempSync(join(tmpdir(), 'stepsize-chromium-'));
-  let out = '';
   let context;
   try {
     context = await pw.launchPersistentContext(profile, {
@@ -161,13 +178,9 @@ async function chromium() {
       args: [...browser.args, '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
     const page = await context.newPage();
-    page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
-    page.on('pageerror', (e) => { out += `pageerror ${e}\n`; console.log(`pageerror: ${e}`); });
-    await page.goto(`http://127.0.0.1:${server.address().port}/tests/index.html`);
-    await page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, null, { timeout: 300_000 });
-    fromBundle('chromium', { code: 0, out });
+    await suiteInPage('chromium', page, server, () => page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, null, { timeout: 300_000 }));
   } catch (e) {
-    fromBundle('chromium', { code: 1, out: `${out}\n${e}` });
+    fromBundle('chromium', { code: 1, out: String(e) });
     console.log(String(e));
   } finally {
     await context?.close();
@@ -185,18 +198,14 @@ async function firefox() {
   }
   const { default: puppeteer } = await import('puppeteer-core');
   const server = await serve(0);
-  let out = '', browser;
+  let browser;
   try {
     browser = await puppeteer.launch({ browser: 'firefox', executablePath: path, headless: true, protocolTimeout: 600_000 });
-    const page = await browser.newPage();
-    page.on('console', (msg) => { const t = msg.text(); out += `${t}\n`; if (!/^[•\s]*$/.test(t)) console.log(t); });
-    page.on('pageerror', (e) => { out += `pageerror ${e}\n`; console.log(`pageerror: ${e}`); });
     console.log(await browser.version());
-    await page.goto(`http://127.0.0.1:${server.address().port}/tests/index.html`);
-    await page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, { timeout: 600_000, polling: 500 });
-    fromBundle('firefox', { code: 0, out });
+    const page = await browser.newPage();
+    await suiteInPage('firefox', page, server, () => page.waitForFunction(() => globalThis.__stepsizeResult?.done === true, { timeout: 600_000, polling: 500 }));
   } catch (e) {
-    fromBundle('firefox', { code: 1, out: `${out}\n${e}` });
+    fromBundle('firefox', { code: 1, out: String(e) });
     console.log(String(e));
   } finally {
     await browser?.close();
@@ -313,7 +322,7 @@ async function workerd() {
       try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 100)); }
     }
     if (text === undefined) throw new Error(`workerd did not answer: ${log}`);
-    if (/^[0-9a-f]{272}$/.test(text)) { hashes.workerd = text; passed++; } else { failed++; note = `answered ${text.slice(0, 200)}`; }
+    if (/^[0-9a-f]{304}$/.test(text)) { hashes.workerd = text; passed++; } else { failed++; note = `answered ${text.slice(0, 200)}`; }
     const viaDefault = await (await fetch(`http://127.0.0.1:${port}/default`)).text();
     if (viaDefault === text) passed++; else { failed++; note = 'the edge entry\'s default load() gave another hash'; }
     console.log(`workerd: load({ module }) and load() answered ${text.slice(0, 32)}…`);

@@ -6,7 +6,7 @@ import { rng } from './rng.js';
 
 export async function trajectoryHash(ss: Stepsize): Promise<string> {
   const parts: string[] = [];
-  for (const base of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized'] as const) {
+  for (const base of ['sgd', 'momentum', 'adam', 'adamw', 'sign', 'normalized', 'nadam', 'nadamw'] as const) {
     const n = 1000, r = rng(42);
     const opt = ss.create({ size: n, base, lr: 0.01, clipNorm: 10 });
     for (let i = 0; i < n; i++) opt.params[i] = 2 * r() - 1;

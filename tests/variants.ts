@@ -4,6 +4,7 @@ export const VARIANTS: Record<string, unknown>[] = [
   { base: 'sgd' }, { base: 'sgd', weightDecay: 0.01 }, { base: 'momentum' }, { base: 'momentum', nesterov: true, weightDecay: 0.01 },
   { base: 'adam' }, { base: 'adam', weightDecay: 0.01 }, { base: 'adamw' }, { base: 'sign', momentum: 0.9 },
   { base: 'sign', momentum: 0.9, nesterov: true }, { base: 'normalized', momentum: 0.5 },
+  { base: 'nadam' }, { base: 'nadam', weightDecay: 0.01 }, { base: 'nadamw' },
   { rule: 'c2min' }, { rule: 'c2min', beta: 'adaptive' }, { rule: 'p2min' },
   { rule: 'clara', base: 'sgd' }, { rule: 'clara', base: 'adam', unitStep: true }, { rule: 'csa', base: 'sgd' }, { rule: 'csa', base: 'adam' },
   { rule: 'gala', base: 'sgd' }, { rule: 'gala', base: 'momentum' }, { rule: 'gala', base: 'normalized' }, { rule: 'gala', base: 'adam' },

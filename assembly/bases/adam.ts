@@ -1,7 +1,12 @@
-// adam / adamw (Kingma & Ba 2015 with bias correction; Loshchilov & Hutter 2019 for adamw):
+// adam / adamw (Kingma & Ba 2015 with bias correction; Loshchilov & Hutter 2019 for adamw), and
+// nadam / nadamw (Dozat 2016 in optax's form, the AlgoPerf baseline's base; decay as adam / adamw):
 //   ge = c·g (+ wd·p for adam: L2)        adamw also decays p by lr·wd·p (below)
 //   m ← β1·m + (1−β1)·ge;  v ← β2·v + (1−β2)·ge²
 //   p ← p − (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps),  bc_i = 1 − β_i^t
+// nadam(w) steps along the Nesterov look-ahead m̂ = β1·m/(1−β1^(t+1)) + (1−β1)·ge/(1−β1^t):
+//   p ← p − lr·m̂ / (sqrt(v)/sqrt(bc2) + eps), computed as
+//   p ← p − (kA·m + kB·ge) / (sqrt(v) + eps·sqrt(bc2)),  kA = lr·sqrt(bc2)·β1/(1−β1^(t+1)),
+//   kB = lr·sqrt(bc2)·(1−β1)/bc1 (times c where the clip scale folds in, as k2)
 // computed in the form of Kingma & Ba's Section 2 ("efficiency"), which is the same value
 // up to rounding with one multiply fewer per element:
 //   p ← p − (lr·sqrt(bc2)/bc1) · m / (sqrt(v) + eps·sqrt(bc2))
@@ -51,10 +56,12 @@ export let dirK: f64 = 0, dirE: f64 = 0;
 @inline const DECOUPLED = 2;
 // @ts-ignore: decorator
 @inline const WIDE = 4;   // g is scaled by c first (then k2, k4 carry no c, and k0 is wd)
+// @ts-ignore: decorator
+@inline const NESTEROV = 8; // nadam(w): the step along kA·m + kB·ge (k8, k9)
 
 /**
  * a: p, b: g, c: m, d: v; k0: wd/c (L2) or lr·wd (DECOUPLED), k1: β1, k2: (1−β1)·c, k3: β2,
- * k4: (1−β2)·c², k5: eps·√bc2, k6: lr·√bc2/bc1, k7: c.
+ * k4: (1−β2)·c², k5: eps·√bc2, k6: lr·√bc2/bc1, k7: c; NESTEROV: k8: kA, k9: kB (above).
  */
 @final export class Adam {
   // @ts-ignore: decorator
@@ -66,7 +73,9 @@ export let dirK: f64 = 0, dirE: f64 = 0;
     const ge = (mode & 3) == L2 ? f32x4.add(gr, f32x4.mul(k0, x)) : gr; // L2: k2, k4 carry c; k0 is wd/c
     const mn = nextM(v128.load(c), ge, k1, k2), vn = nextV(v128.load(d), ge, k3, k4);
     v128.store(c, mn); v128.store(d, vn);
-    const u = direction(mn, vn, k6, k5);
+    const u = mode & NESTEROV
+      ? f32x4.div(f32x4.add(f32x4.mul(k8, mn), f32x4.mul(k9, ge)), f32x4.add(f32x4.sqrt(vn), k5))
+      : direction(mn, vn, k6, k5);
     // adamw: p − (u + lr·wd·p), k0 being lr·wd here
     const y = f32x4.sub(x, (mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(k0, x)) : u);
     v128.store(a, y);
@@ -76,28 +85,35 @@ export let dirK: f64 = 0, dirE: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function run(lr: f64, c: f64, mode: i32): bool {
-  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), wd = hyper(HP_weightDecay);
-  directionAt(state(S_step), lr); // (the step already counts this one)
+  const b1 = hyper(HP_beta1), b2 = hyper(HP_beta2), wd = hyper(HP_weightDecay), t = state(S_step);
+  directionAt(t, lr); // (the step already counts this one)
   // with L2, ge = c·g + wd·p = c·(g + (wd/c)·p): c moves into k1 = (1−β1)·c and k2 = (1−β2)·c²
   const k = mode & WIDE ? 1.0 : c;
+  // nadam: kA = lr·√bc2·β1/(1 − β1^(t+1)), kB = lr·√bc2·(1 − β1)·k/bc1 (dirK = lr·√bc2/bc1)
+  const kA = mode & NESTEROV ? dirK * (1 - powi(b1, t)) * b1 / (1 - powi(b1, t + 1)) : 0, kB = dirK * (1 - b1) * k;
   const ok = pass<Adam>(NPAD, P, G, slot(0), slot(1), P, P,
     splat((mode & 3) == DECOUPLED ? lr * wd : wd / k), splat(b1), splat((1 - b1) * k), splat(b2), splat((1 - b2) * k * k),
-    splat(dirE), splat(dirK), splat(c), none(), none(), mode);
+    splat(dirE), splat(dirK), splat(c), splat(kA), splat(kB), mode);
   return finiteAfter(ok, P, NPAD);
 }
 
-// the size build's one loop for the three forms, the form chosen per vector; in both builds,
-// the loop for a gradient whose squares overflow float32 (rare: not unrolled)
+// the size build's one loop for the forms, the form chosen per vector; in both builds, the loop
+// for a gradient whose squares overflow float32 (rare: not unrolled)
 // @ts-ignore: decorator
 @noinline function anyForm(lr: f64, c: f64, mode: i32): bool { return run(lr, c, mode); }
 
+/** adam (nesterov false) or nadam (true): L2 decay into the gradient. */
 // @ts-ignore: decorator
-@noinline export function adamUpdate(lr: f64, c: f64): bool {
-  const l2 = hyper(HP_weightDecay) > 0;
-  if (!ownLoop(!wideGrad)) return anyForm(lr, c, (l2 ? L2 : PLAIN) | (wideGrad ? WIDE : 0));
+@noinline export function adamUpdate(lr: f64, c: f64, nesterov: bool): bool {
+  const l2 = hyper(HP_weightDecay) > 0, n = nesterov ? NESTEROV : 0;
+  if (!ownLoop(!wideGrad)) return anyForm(lr, c, (l2 ? L2 : PLAIN) | n | (wideGrad ? WIDE : 0));
+  if (nesterov) return l2 ? run(lr, c, L2 | NESTEROV) : run(lr, c, NESTEROV);
   return l2 ? run(lr, c, L2) : run(lr, c, PLAIN);
 }
+/** adamw (nesterov false) or nadamw (true): decoupled decay. */
 // @ts-ignore: decorator
-@noinline export function adamwUpdate(lr: f64, c: f64): bool {
-  return !ownLoop(!wideGrad) ? anyForm(lr, c, DECOUPLED | (wideGrad ? WIDE : 0)) : run(lr, c, DECOUPLED);
+@noinline export function adamwUpdate(lr: f64, c: f64, nesterov: bool): bool {
+  const n = nesterov ? NESTEROV : 0;
+  if (!ownLoop(!wideGrad)) return anyForm(lr, c, DECOUPLED | n | (wideGrad ? WIDE : 0));
+  return nesterov ? run(lr, c, DECOUPLED | NESTEROV) : run(lr, c, DECOUPLED);
 }

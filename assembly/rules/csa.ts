@@ -54,7 +54,7 @@ export function csaStep(base: i32, loss: f64): i32 {
   let finite: bool;
   if (adam) {
     pass<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, z, z, 0);
-    finite = adamUpdate(eta, 1);
+    finite = adamUpdate(eta, 1, false);
   } else finite = finiteAfter(pass2<Path>(NPAD, X, G, path, X, X, X, vc1, vcr, veta, z, z, z, z, z, z, z, SGD), X, NPAD);
   setState(S_csa_eta, eta);
   setStat(T_csa_pathNormSq, sp); setStat(T_csa_pathRatio, sp / mut); setStat(T_csa_reference, mut);
