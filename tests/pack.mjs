@@ -27,11 +27,15 @@ const results = [];
 const check = (name, ok, note) => { results.push({ name, ok, note }); console.log(`${ok ? 'ok    ' : 'FAILED'} ${name}${note ? `: ${note}` : ''}`); };
 const run = (cmd, args, cwd, env = {}) => execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
 const tmp = mkdtempSync(join(tmpdir(), 'stepsize-pack-'));
+// the npm that runs this script (under `npm run`, PATH starts with node_modules/.bin, where a dev
+// dependency of as-pect installs an npm 6 that knows neither --pack-destination nor this lock)
+const npm = (args, cwd) => (process.env.npm_execpath?.endsWith('.js')
+  ? run(process.execPath, [process.env.npm_execpath, ...args], cwd) : run('npm', args, cwd));
 
 try {
   // 1. the tarball (prepack: npm run build, from this checkout's installed dev dependencies)
   console.log('npm pack …');
-  const packOut = run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT);
+  const packOut = npm(['pack', '--json', '--pack-destination', tmp], ROOT);
   const packed = JSON.parse(packOut.slice(packOut.lastIndexOf('\n[') + 1))[0]; // (after prepack's build output)
   const tgz = join(tmp, packed.filename), files = packed.files.map((f) => f.path);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -59,7 +63,7 @@ try {
   const app = join(tmp, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fixture', private: true, type: 'module' }));
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tgz], app);
+  npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tgz], app);
   // the trajectory, as plain ESM and CommonJS (it imports nothing of stepsize: ss is passed in)
   for (const format of ['esm', 'cjs']) {
     await build({ entryPoints: [join(ROOT, 'tests/trajectory.ts')], outfile: join(app, `trajectory.${format === 'esm' ? 'mjs' : 'cjs'}`), bundle: true, format, platform: 'neutral', logLevel: 'warning' });
