@@ -73,6 +73,13 @@ interface Bound { name: string; variable: Variable; offset: number; size: number
 // The Stepsize instance that optimizers built by tfjs (fromConfig, when a model is loaded) use:
 // the last one tfOptimizer() loaded, else load()'s default, loaded by setWeights.
 let shared: Promise<Stepsize> | null = null;
+/** That instance, once loaded (an optimizer tfjs builds takes it without waiting). */
+let sharedLoaded: Stepsize | null = null;
+const share = (p: Promise<Stepsize>): Promise<Stepsize> => {
+  shared = p;
+  p.then((ss) => { if (shared === p) sharedLoaded = ss; }, () => {});
+  return p;
+};
 const now = () => performance.now();
 /** The backends where 'auto' moves data per variable (measured cheaper there; see above). */
 const PER_VARIABLE = ['cpu', 'wasm', 'webgl'];
@@ -120,6 +127,7 @@ export class StepsizeOptimizer extends Optimizer {
   get core(): StepsizeCore | null { return this.#opt; }
 
   #stepsize(): Stepsize {
+    this.#ss ??= sharedLoaded;
     return this.#ss ?? fail('E_STATE', 'this optimizer was built by tfjs (a loaded model) and stepsize is not loaded yet: call await tfOptimizer() once before training, or load the model with its optimizer weights');
   }
 
@@ -316,6 +324,7 @@ export class StepsizeOptimizer extends Optimizer {
     if (!Array.isArray(weights) || weights.some((w) => w === null || typeof w !== 'object' || !w.tensor)) {
       fail('E_CHECKPOINT', 'setWeights takes the list of { name, tensor } that getWeights() returned');
     }
+    if (!this.#ss) this.#ss = await (shared ?? share(load()));
     const rest = await this.extractIterations(weights);
     const ck = rest.find((w) => w.name === CHECKPOINT_WEIGHT);
     const unknown = rest.find((w) => w.name !== CHECKPOINT_WEIGHT);
@@ -323,8 +332,6 @@ export class StepsizeOptimizer extends Optimizer {
     if (!ck) return;
     if (ck.tensor.dtype !== 'string' || ck.tensor.size !== 1) fail('E_CHECKPOINT', `setWeights: '${CHECKPOINT_WEIGHT}' must be one string tensor holding the checkpoint's bytes`);
     const bytes = (await ck.tensor.bytes() as Uint8Array[])[0];
-    if (!shared) shared = load();
-    this.#ss ??= await shared;
     const restored = this.#ss.restore(bytes);
     // what this optimizer's options make (the descriptions' defaults filled in) must be what was saved
     const probe = this.#ss.create({ ...this.options, size: 0 } as never), want = probe.config;
@@ -350,7 +357,5 @@ serialization.registerClass(StepsizeOptimizer);
 
 /** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
-  const ss = load(loadOptions);
-  shared = ss;
-  return new StepsizeOptimizer(await ss, options);
+  return new StepsizeOptimizer(await share(load(loadOptions)), options);
 }

@@ -166,6 +166,21 @@ for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam'
   });
 }
 
+t('a model saved before its first step (its optimizer has only the iteration count) loads and trains', async () => {
+  await tf.setBackend('cpu');
+  const { xs, ys } = data();
+  const a = model();
+  a.compile({ optimizer: await tfOptimizer({ rule: 'clara', base: 'adam' }), loss: 'categoricalCrossentropy' });
+  const b = await saveAndLoad(a);
+  const ob = b.optimizer as unknown as InstanceType<typeof StepsizeOptimizer>;
+  assert.is(ob.core, null, 'nothing to restore yet');
+  await a.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+  await b.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+  assert.equal(b.getWeights().map((w) => [...w.dataSync()]), a.getWeights().map((w) => [...w.dataSync()]));
+  assert.is(ob.core!.config.rule, 'clara');
+  a.dispose(); b.dispose(); xs.dispose(); ys.dispose();
+});
+
 t('setWeights: hostile weights are refused with E_CHECKPOINT and the optimizer is left as it was', async () => {
   await tf.setBackend('cpu');
   const w = tf.variable(tf.tensor1d([1, 2, 3]), true, 'sw_w');
@@ -226,7 +241,11 @@ t('packed and per-variable transfer give the same bits; timing counts readback, 
     for (const k of ['readback', 'kernel', 'upload'] as const) assert.ok(r.timing[k] > 0 && Number.isFinite(r.timing[k]), `${k} ${r.timing[k]}`);
   }
   assert.throws(() => new StepsizeOptimizer({ transfer: 'gpu' as 'packed' }), /'transfer' must be 'auto', 'packed' or 'variables'/);
-  assert.throws(() => new StepsizeOptimizer({ base: 'adam' }).minimize(() => tf.scalar(0)), /stepsize is not loaded yet/);
+  // an optimizer tfjs builds from a saved config (no Stepsize given) uses the one tfOptimizer loaded
+  const w = tf.variable(tf.tensor1d([1, 2]), true, 'cfg_w'), built = new StepsizeOptimizer({ base: 'adam', lr: 0.1 });
+  built.minimize(() => tf.sum(tf.square(w)) as tf.Scalar, false, [w]);
+  assert.is(built.core!.stats.step, 1);
+  built.dispose(); w.dispose();
 });
 
 t.run();
