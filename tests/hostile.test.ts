@@ -607,8 +607,9 @@ edges("eps: the smallest Adam can use is stated and works (no 0/0 on a zero-grad
       assert.ok(m, e.message);
       min = Number(m![1]);
     }
-    for (const base of ['adam', 'adamw'] as const) {
+    for (const base of ['adam', 'adamw', 'nadam', 'nadamw'] as const) {
       for (const rule of ['constant', 'gala', 'clara', 'glyder', 'dadapt', 'prodigy'] as const) {
+        if ((base === 'nadam' || base === 'nadamw') && rule !== 'constant') continue; // (only constant drives them)
         if (rule === 'gala' && base === 'adamw') continue;
         if ((rule === 'clara' || rule === 'glyder') && base === 'adamw') continue;
         const cfg: Record<string, unknown> = { size: 64, base, rule, beta2, eps: min, lr: 1e-3, ...(rule === 'prodigy' ? { d0: 1 } : {}) };

@@ -181,6 +181,25 @@ t('a model saved before its first step (its optimizer has only the iteration cou
   a.dispose(); b.dispose(); xs.dispose(); ys.dispose();
 });
 
+t('gradients for other variables than the first step\'s are refused, naming both lists, in both transfer forms; nothing steps', async () => {
+  await tf.setBackend('cpu');
+  for (const transfer of ['packed', 'variables'] as const) {
+    const a = tf.variable(tf.tensor1d([1, 2, 3]), true, `vl_a_${transfer}`), b = tf.variable(tf.tensor2d([[4, 5], [6, 7]]), true, `vl_b_${transfer}`);
+    const opt = await tfOptimizer({ base: 'sgd', lr: 0.5, transfer });
+    opt.applyGradients({ [a.name]: tf.ones([3]), [b.name]: tf.ones([2, 2]) });
+    assert.equal([...a.dataSync()], [0.5, 1.5, 2.5], transfer);
+    assert.equal([...b.dataSync()], [3.5, 4.5, 5.5, 6.5], transfer);
+    const saved = opt.core!.save();
+    try { opt.applyGradients({ [a.name]: tf.ones([3]) }); assert.unreachable('accepted'); } catch (e: any) {
+      assert.is(e.code, 'E_STATE');
+      assert.match(e.message, new RegExp(`steps the variables ${a.name}, ${b.name}; got gradients for ${a.name}$`));
+    }
+    assert.equal(opt.core!.save(), saved, 'nothing stepped');
+    assert.equal([...a.dataSync()], [0.5, 1.5, 2.5]);
+    opt.dispose(); a.dispose(); b.dispose();
+  }
+});
+
 t('setWeights: hostile weights are refused with E_CHECKPOINT and the optimizer is left as it was', async () => {
   await tf.setBackend('cpu');
   const w = tf.variable(tf.tensor1d([1, 2, 3]), true, 'sw_w');
