@@ -73,6 +73,23 @@ function reduce(): void {
 }
 
 /**
+ * DoG's r̄, G and η from one block's sums (‖g‖², ⟨g, x⟩, ‖x‖², ‖x − x0‖²: the whole vector, or one
+ * tensor for LDoG) and its previous r̄ and G: returns η; r̄ and G in rb and gs.
+ */
+let rb: f64 = 0, gs: f64 = 0;
+function sizes(k: f64, c: f64, wd: f64, gg: f64, gx: f64, xx: f64, dd: f64, rbarPrev: f64, gPrev: f64): f64 {
+  const ge2 = Math.max(0, c * c * gg + 2 * c * wd * gx + wd * wd * xx);
+  if (k == 0) {
+    rb = hyper(HP_dog_repsRel) * (1 + Math.sqrt(xx));
+    gs = ge2 + hyper(HP_dog_eps);
+  } else {
+    rb = Math.max(rbarPrev, Math.sqrt(dd));
+    gs = gPrev + ge2;
+  }
+  return hyper(HP_lr) * rb / Math.sqrt(gs);
+}
+
+/**
  * LDoG's per-tensor step sizes from the reduction's per-segment sums: each segment's r̄_l, G_l
  * (its state) and η_l (its step factor). Returns the largest η_l; rbarMax, gSum: the largest r̄_l
  * and the sum of the G_l (for stats and the scalar state).
@@ -83,20 +100,11 @@ function perTensor(k: f64, c: f64, wd: f64): f64 {
   rbarMax = 0; gSum = 0;
   for (let s: u32 = 0; s < NSEG; s++) {
     const r = seg(s) + SEG_SUMS;
-    const gg = load<f64>(r), gx = load<f64>(r, 8), xx = load<f64>(r, 16), dd = load<f64>(r, 24);
-    const ge2 = Math.max(0, c * c * gg + 2 * c * wd * gx + wd * wd * xx);
-    let rb: f64, Gl: f64;
-    if (k == 0) {
-      rb = hyper(HP_dog_repsRel) * (1 + Math.sqrt(xx));
-      Gl = ge2 + hyper(HP_dog_eps);
-    } else {
-      rb = Math.max(load<f64>(segState(s, TS_dog_rbar)), Math.sqrt(dd));
-      Gl = load<f64>(segState(s, TS_dog_G)) + ge2;
-    }
-    const eta = hyper(HP_lr) * rb / Math.sqrt(Gl);
-    store<f64>(segState(s, TS_dog_rbar), rb); store<f64>(segState(s, TS_dog_G), Gl);
+    const eta = sizes(k, c, wd, load<f64>(r), load<f64>(r, 8), load<f64>(r, 16), load<f64>(r, 24),
+      load<f64>(segState(s, TS_dog_rbar)), load<f64>(segState(s, TS_dog_G)));
+    store<f64>(segState(s, TS_dog_rbar), rb); store<f64>(segState(s, TS_dog_G), gs);
     store<f64>(seg(s) + SEG_STEP, eta);
-    etaMax = Math.max(etaMax, eta); rbarMax = Math.max(rbarMax, rb); gSum += Gl;
+    etaMax = Math.max(etaMax, eta); rbarMax = Math.max(rbarMax, rb); gSum += gs;
   }
   return etaMax;
 }
@@ -107,7 +115,6 @@ export function dogStep(base: i32, loss: f64): i32 {
   if (sgg < 0) return refusal;
   if (!isFinite(sgx) || !isFinite(sxx)) return nonFinite(); // (g finite: ⟨g, x⟩ overflowed, GRAD_RANGE)
   const c = clipScale(sgg), wd = hyper(HP_weightDecay), k = state(S_step);
-  const ge2 = Math.max(0, c * c * sgg + 2 * c * wd * sgx + wd * wd * sxx);
   const per = hyper(HP_dog_perTensor) != 0;
   let rbar: f64, Gs: f64, eta: f64;
   if (k == 0) copy(slot(X0), X, NPAD);
@@ -115,14 +122,8 @@ export function dogStep(base: i32, loss: f64): i32 {
     eta = perTensor(k, c, wd);
     rbar = rbarMax; Gs = gSum;
   } else {
-    if (k == 0) {
-      rbar = hyper(HP_dog_repsRel) * (1 + Math.sqrt(sxx));
-      Gs = ge2 + hyper(HP_dog_eps);
-    } else {
-      rbar = Math.max(state(S_dog_rbar), Math.sqrt(sdd));
-      Gs = state(S_dog_G) + ge2;
-    }
-    eta = hyper(HP_lr) * rbar / Math.sqrt(Gs);
+    eta = sizes(k, c, wd, sgg, sgx, sxx, sdd, state(S_dog_rbar), state(S_dog_G));
+    rbar = rb; Gs = gs;
   }
   countStep();
   const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma), avg = hyper(HP_dog_average) != 0;
