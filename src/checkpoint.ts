@@ -31,7 +31,7 @@ import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, tens
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
-import { addr, headerRegion, type Exports, type Tables } from './wasm.js';
+import { addr, headerRegion, segmentRegion, type Exports, type Tables } from './wasm.js';
 
 const MAGIC = 0x5a535053; // "SPSZ"
 const FORMAT = 2;
@@ -45,9 +45,9 @@ interface Descriptor {
   tensorState?: Record<string, number[]>;
 }
 
-/** Per-tensor state i of segment k, as an index into a Float64Array of the module's memory. */
-const tensorStateAt = (t: Tables, layout: Layout, k: number, i: number): number =>
-  (layout.table! + k * t.consts.get('SEG_BYTES')! + t.consts.get('SEG_STATE')!) / 8 + i;
+/** Tensor k's per-tensor state (its segment record's state values). */
+const tensorState = (x: Exports, t: Tables, layout: Layout, k: number): Float64Array =>
+  segmentRegion(x, t, layout.table!, k, 'SEG_STATE', t.consts.get('NSEGSTATE')!);
 
 /** Two 32-bit FNV-1a lanes (different offsets, the same prime) over little-endian 32-bit words; `bytes` is 4-byte aligned. */
 function checksum(bytes: Uint8Array, end: number): [number, number] {
@@ -95,9 +95,9 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
     base, rule, options, tensors: layout.tensors.map((tt) => [tt.name, tt.shape]), n, state, stats,
     vectors: roles.map((role) => ({ role, length: n })),
   };
-  const kinds = tensorStateOf(config), f64 = new Float64Array(buf);
+  const kinds = tensorStateOf(config);
   if (kinds) {
-    desc.tensorState = Object.fromEntries(Object.keys(kinds).map((name, i) => [name, layout.tensors.map((_, k) => f64[tensorStateAt(t, layout, k, i)])]));
+    desc.tensorState = Object.fromEntries(Object.keys(kinds).map((name, i) => [name, layout.tensors.map((_, k) => tensorState(x, t, layout, k)[i])]));
   }
   const json = new TextEncoder().encode(toJson(desc));
   const D = (json.length + 3) & ~3;
@@ -160,8 +160,8 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
     copyCompact(new Float32Array(mem, vectorAt(x, roles.indexOf(role)), placed.span), floats.subarray(k * layout.n, (k + 1) * layout.n), placed, true);
   }
   writeNamed(scalarSlots(t, config.rule, 'state'), headerRegion(x, t, 'STATE'), desc.state);
-  const kinds = tensorStateOf(config), f64 = new Float64Array(mem);
-  if (kinds) Object.keys(kinds).forEach((name, i) => { for (const [k, v] of desc.tensorState![name].entries()) f64[tensorStateAt(t, placed, k, i)] = v; });
+  const kinds = tensorStateOf(config);
+  if (kinds) Object.keys(kinds).forEach((name, i) => { for (const [k, v] of desc.tensorState![name].entries()) tensorState(x, t, placed, k)[i] = v; });
   writeNamed(scalarSlots(t, config.rule, 'stats'), headerRegion(x, t, 'STATS'), desc.stats);
   return new Optimizer(x, t, config, placed);
 }

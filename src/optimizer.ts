@@ -6,7 +6,7 @@ import { keepsSecondMoment } from './bases.js';
 import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, tensorStateOf, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
-import { addr, headerRegion, type Exports, type Tables } from './wasm.js';
+import { addr, headerRegion, segmentRegion, type Exports, type Tables } from './wasm.js';
 import { writeCheckpoint } from './checkpoint.js';
 
 /** Telemetry of the last step, common to every rule. */
@@ -111,8 +111,8 @@ export class Optimizer<R extends RuleName = RuleName> {
    * segment without tensors). For tests of the segment machinery; not part of the API.
    */
   segmentSums(): Float64Array[] {
-    const x = this.#live(), c = this.#t.consts, bytes = c.get('SEG_BYTES')!;
-    return segmentLengths(this.#layout).map((_, k) => new Float64Array(x.memory.buffer, this.#layout.table! + k * bytes + c.get('SEG_SUMS')!, 6).slice());
+    const x = this.#live();
+    return segmentLengths(this.#layout).map((_, k) => segmentRegion(x, this.#t, this.#layout.table!, k, 'SEG_SUMS', 6).slice());
   }
 
   /** Tensor layout, when created with `tensors`. */

@@ -10,6 +10,10 @@ export const addr = (p: number): number => p >>> 0;
 export const headerRegion = (x: Exports, t: Tables, region: 'HYPER' | 'STATE' | 'STATS'): Float64Array =>
   new Float64Array(x.memory.buffer, addr(x.header()) + t.consts.get(`H_${region}`)!, t.consts.get(`N${region}`)!);
 
+/** A view of `length` f64 at `field` of segment k's record, in the segment table at `table`. */
+export const segmentRegion = (x: Exports, t: Tables, table: number, k: number, field: 'SEG_SUMS' | 'SEG_STATE', length: number): Float64Array =>
+  new Float64Array(x.memory.buffer, table + k * t.consts.get('SEG_BYTES')! + t.consts.get(field)!, length);
+
 export interface Exports {
   memory: WebAssembly.Memory;
   header(): number;
