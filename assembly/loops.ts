@@ -38,7 +38,8 @@
 // which adds the same products in the same order.
 import { PAD, widenLo, widenHi, hsum, sum4 as tree4 } from './simd';
 import { AnyOp, OP, opIndex } from './generated/ops';
-import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, seg } from './layout';
+import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, seg, hyper } from './layout';
+import { HP_weightDecay } from './ids';
 
 // The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed). Its
 // results are the same bit for bit: only the order of the finiteness accumulator changes, and
@@ -47,10 +48,46 @@ import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, 
 @inline const ROLLED: bool = ASC_SHRINK_LEVEL > 1;
 
 
-/** The current segment's LR scale, weight decay and step factor (f32x4 splats), for operations that apply them. */
-export let segLr = f32x4.splat(1);
-export let segWd = f32x4.splat(0);
-export let segStep = f32x4.splat(1);
+/**
+ * Per-segment scalars an update applies: the step factor and the weight-decay ratio.
+ *   step  = the rule's per-tensor step (SEG_STEP: LDoG's η_l) · the group's lrScale (SEG_LR)
+ *           · `applied` (the schedule's m(t), for rules whose step it scales);
+ *   decay = the group's weight decay / the optimizer's (HP_weightDecay holds the largest of
+ *           the groups', so a decay constant times this is the group's).
+ * An operation names the constants they multiply, per mode: op.stepped(mode) and
+ * op.decayed(mode), bit i for k_i (default none). The driver multiplies those constants on
+ * entering each segment (step first), so the loop itself does no extra work; without groups,
+ * schedule or per-tensor steps both are 1 and the constants keep their bits.
+ * A segment whose lrScale is 0 (a frozen group) is skipped by every pass: it is left out of
+ * every sum (its record's sums are 0) and nothing of it is read or written.
+ */
+let segStep: f32 = 1, segWd: f32 = 1;
+// The same as f32x4 splats, for an operation that applies them per vector (stepOf, decayOf)
+// rather than through its constants: Adam's loop ran 1.3-1.5x slower on V8 with a scaled
+// constant (one more v128 live across the segment loop), and as fast with one multiply more.
+let segStep4 = f32x4.splat(1), segWd4 = f32x4.splat(1);
+/** u times the segment's step factor, per vector (see segStep4). */
+// @ts-ignore: decorator
+@inline export function stepOf(u: v128): v128 { return f32x4.mul(u, segStep4); }
+/** A decay constant times the segment's decay ratio, per vector (see segStep4). */
+// @ts-ignore: decorator
+@inline export function decayOf(k: v128): v128 { return f32x4.mul(k, segWd4); }
+/** The schedule's factor on the step of the update passes that follow (index.ts sets it each step). */
+export let applied: f64 = 1;
+export function setApplied(m: f64): void { applied = m; }
+
+// @ts-ignore: decorator
+@inline function steppedOf<T>(mode: i32): i32 { if (isDefined(changetype<T>(0).stepped)) return changetype<T>(0).stepped(mode); return 0; }
+// @ts-ignore: decorator
+@inline function decayedOf<T>(mode: i32): i32 { if (isDefined(changetype<T>(0).decayed)) return changetype<T>(0).decayed(mode); return 0; }
+/** Constant k_i for the current segment: times its step factor and decay ratio where the masks say. */
+// @ts-ignore: decorator
+@inline function scaled(k: v128, i: i32, stepped: i32, decayed: i32): v128 {
+  let r = k;
+  if ((stepped >> i) & 1) r = f32x4.mul(r, f32x4.splat(segStep));
+  if ((decayed >> i) & 1) r = f32x4.mul(r, f32x4.splat(segWd));
+  return r;
+}
 
 // Results of the last pass's sums (read right after it); each segment's are in its record.
 export let sum0: f64 = 0;
@@ -76,16 +113,20 @@ export let sum5: f64 = 0;
 
 // @ts-ignore: decorator
 @inline function sweep<T, U>(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, c7: v128, c8: v128, c9: v128, mode: i32): v128 {
   const S = sumsOf<T>();
   let ok = f32x4.splat(0);
   let z0: f64 = 0, z1: f64 = 0, z2: f64 = 0, z3: f64 = 0, z4: f64 = 0, z5: f64 = 0; // the whole vector's sums
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
   const segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
+    if (n == NPAD && frozen(k)) { if (S > 0) memory.fill(seg(k) + SEG_SUMS, 0, 48); continue; }
     // one offset for every cursor: a cursor the operation does not read costs nothing
-    let o: usize = n == NPAD ? enter(k) : 0;
+    let o: usize = n == NPAD ? enter(k) : span();
     const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
+    const sm = steppedOf<T>(mode), dm = decayedOf<T>(mode);
+    const k0 = scaled(c0, 0, sm, dm), k1 = scaled(c1, 1, sm, dm), k2 = scaled(c2, 2, sm, dm), k3 = scaled(c3, 3, sm, dm), k4 = scaled(c4, 4, sm, dm);
+    const k5 = scaled(c5, 5, sm, dm), k6 = scaled(c6, 6, sm, dm), k7 = scaled(c7, 7, sm, dm), k8 = scaled(c8, 8, sm, dm), k9 = scaled(c9, 9, sm, dm);
     if (S == 0) {
       while (o < end) {
         const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
@@ -172,14 +213,21 @@ export let sum5: f64 = 0;
   return ok;
 }
 
-/** Enters segment k of the layout: sets its LR scale, weight decay and step factor, and returns its first byte. */
+/** Enters segment k of the layout: sets its step factor and decay ratio, and returns its first byte. */
 // @ts-ignore: decorator
 @inline function enter(k: u32): usize {
-  const r = seg(k);
-  segLr = f32x4.splat(<f32>load<f64>(r + SEG_LR)); segWd = f32x4.splat(<f32>load<f64>(r + SEG_WD));
-  segStep = f32x4.splat(<f32>load<f64>(r + SEG_STEP));
+  const r = seg(k), wd = hyper(HP_weightDecay);
+  segStep = <f32>(load<f64>(r + SEG_STEP) * load<f64>(r + SEG_LR) * applied);
+  segWd = wd > 0 ? <f32>(load<f64>(r + SEG_WD) / wd) : 0;
+  segStep4 = f32x4.splat(segStep); segWd4 = f32x4.splat(segWd);
   return <usize>load<u32>(r + SEG_START) << 2;
 }
+/** A span that is not the layout's vectors (unit tests): no segment, factors 1. Returns 0. */
+// @ts-ignore: decorator
+@inline function span(): usize { segStep = 1; segWd = 1; segStep4 = segWd4 = f32x4.splat(1); return 0; }
+/** Whether segment k belongs to a frozen group (lrScale 0): every pass skips it. */
+// @ts-ignore: decorator
+@inline export function frozen(k: u32): bool { return load<f64>(seg(k) + SEG_LR) == 0; }
 
 // What an operation leaves out (see above) defaults here; the tests are at compile time.
 // @ts-ignore: decorator
@@ -234,16 +282,20 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
 @inline function acc(kind: u32, s: i32): usize { return ACC + ((<usize>kind * 6 + <usize>s) << 4); }
 // @ts-ignore: decorator
 @noinline function shared(n: u32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
-  k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+  c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, c7: v128, c8: v128, c9: v128, mode: i32): v128 {
   const op = changetype<AnyOp>(0);
   const S = op.sums(), A = op.accumulators(), F = op.fused();
   let ok = f32x4.splat(0);
   memory.fill(ACC, 0, 16 * 42);
   const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
+    if (n == NPAD && frozen(k)) { memory.fill(seg(k) + SEG_SUMS, 0, 48); continue; }
     // one offset for every cursor: a cursor the operation does not read costs nothing
-    let o: usize = n == NPAD ? enter(k) : 0;
+    let o: usize = n == NPAD ? enter(k) : span();
     const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
+    const sm = op.stepped(mode), dm = op.decayed(mode);
+    const k0 = scaled(c0, 0, sm, dm), k1 = scaled(c1, 1, sm, dm), k2 = scaled(c2, 2, sm, dm), k3 = scaled(c3, 3, sm, dm), k4 = scaled(c4, 4, sm, dm);
+    const k5 = scaled(c5, 5, sm, dm), k6 = scaled(c6, 6, sm, dm), k7 = scaled(c7, 7, sm, dm), k8 = scaled(c8, 8, sm, dm), k9 = scaled(c9, 9, sm, dm);
     memory.fill(acc(4, 0), 0, 16 * 12); // this segment's l, h
     const block: usize = A > 1 ? 64 << 4 : 32 << 4;
     while (o < end) {

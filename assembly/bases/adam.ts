@@ -20,7 +20,7 @@
 import { P, G, NPAD, hyper, slot, state } from '../layout';
 import { HP_weightDecay, HP_beta1, HP_beta2, HP_eps, S_step } from '../ids';
 import { finiteAfter } from '../simd';
-import { pass, splat, none, ownLoop } from '../loops';
+import { pass, splat, none, ownLoop, stepOf, decayOf } from '../loops';
 import { wideGrad } from '../step';
 import { powi } from '../math';
 
@@ -70,14 +70,14 @@ export let dirK: f64 = 0, dirE: f64 = 0;
     const x = v128.load(a);
     let gr = v128.load(b);
     if (mode & WIDE) gr = f32x4.mul(k7, gr);
-    const ge = (mode & 3) == L2 ? f32x4.add(gr, f32x4.mul(k0, x)) : gr; // L2: k2, k4 carry c; k0 is wd/c
+    const ge = (mode & 3) == L2 ? f32x4.add(gr, f32x4.mul(decayOf(k0), x)) : gr; // L2: k2, k4 carry c; k0 is wd/c
     const mn = nextM(v128.load(c), ge, k1, k2), vn = nextV(v128.load(d), ge, k3, k4);
     v128.store(c, mn); v128.store(d, vn);
     const u = mode & NESTEROV
       ? f32x4.div(f32x4.add(f32x4.mul(k8, mn), f32x4.mul(k9, ge)), f32x4.add(f32x4.sqrt(vn), k5))
       : direction(mn, vn, k6, k5);
     // adamw: p − (u + lr·wd·p), k0 being lr·wd here
-    const y = f32x4.sub(x, (mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(k0, x)) : u);
+    const y = f32x4.sub(x, stepOf((mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(decayOf(k0), x)) : u));
     v128.store(a, y);
     return y;
   }

@@ -18,6 +18,10 @@ import { pass, splat, none, ownLoop } from '../loops';
 /** a: p, b: g, c: the buffer; k0: c, k1: wd, k2: mu, k3: lr; mode: NESTEROV | SIGNED. */
 @final export class Buffered {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b1000; }
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);

@@ -16,6 +16,8 @@ let gg: f64 = 0, ug: f64 = 0, uu: f64 = 0;
 /** a: g, b: the buffer, c: p; k0: β, k1: γ. Sums g·g, u·g, u·u with u = β·b + γ·p. */
 @final export class Directions {
   // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
+  // @ts-ignore: decorator
   @inline sums(): i32 { return 3; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,

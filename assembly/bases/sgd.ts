@@ -14,6 +14,10 @@ import { pass, splat, none, ownLoop } from '../loops';
 /** a: p, b: g; k0: lr·c, k1: lr·wd. */
 @final export class Sgd {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b11; }
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);

@@ -37,6 +37,8 @@ export function c2minWants(loss: f64): bool {
 /** a: x, b: g, c: P, d: m. */
 @final export class Update {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return mode == FIRST ? 0b1 : mode == ACCEPT ? 0b1100 : 0b11; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (mode == RETRACE) {

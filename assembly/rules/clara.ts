@@ -41,6 +41,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 // a: x, b: g, c: p; k0: the step (η·r or η), k1: 1 − c, k2: c·r.
 @final export class SgdPath {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b1; }
+  // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator
   @inline accumulators(): i32 { return 2; }
@@ -57,6 +59,8 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 // are ‖a‖² (fused: what update returns) and ‖g‖². a: x, b: g, c: m, d: v, e: the direction;
 // k0: wd, k1: β1, k2: 1 − β1, k3: β2, k4: 1 − β2, k5: eps·√bc2, k6: √bc2/bc1.
 @final export class AdamDir {
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
@@ -82,6 +86,10 @@ export function reference(c: f64, beta1: f64, adam: bool): f64 {
 // adam pass 2: m, v written (the same arithmetic as pass 1), x ← x − step·a, p ← (1−c)p + c·r·a;
 // the sum is ‖p_new‖² + x_new·0. Cursors as pass 1, and f: p; k5: the step, k6: 1 − c, k7: c·r.
 @final export class AdamPath {
+  // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b100000; }
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 1; }
   // @ts-ignore: decorator

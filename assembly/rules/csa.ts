@@ -24,6 +24,8 @@ import { powi, exp, bound } from '../math';
 /** a: x, b: g, c: the path; k0: 1−c, k1: c/‖g‖, k2: η. p ← (1−c)p + (c/‖g‖)·g; SGD also x ← x − η·g. */
 @final export class Path {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b100; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const gv = v128.load(b);

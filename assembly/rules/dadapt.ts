@@ -43,6 +43,8 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
 @inline function sgdGe(a: usize, b: usize, k1: v128, k2: v128): v128 { return f32x4.add(f32x4.mul(k1, v128.load(b)), f32x4.mul(k2, v128.load(a))); }
 @final export class SgdForm {
   // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b100; }
+  // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -86,6 +88,8 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
   return mode == DECOUPLED ? f32x4.sub(xv, f32x4.add(f32x4.mul(k1, xv), q)) : f32x4.sub(xv, q);
 }
 @final export class AdamForm {
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator

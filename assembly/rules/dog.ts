@@ -16,7 +16,7 @@ import { P as X, G, NPAD, NSEG, SEG_SUMS, SEG_STEP, hyper, state, setState, setS
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
 import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, HP_dog_perTensor, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance, TS_dog_rbar, TS_dog_G } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, segStep, sum0, sum1, sum2, sum3 } from '../loops';
+import { copy, pass, splat, none, frozen, sum0, sum1, sum2, sum3 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
@@ -44,22 +44,23 @@ function reduce(): void {
 
 // @ts-ignore: decorator
 @inline const AVG = 1;
-// @ts-ignore: decorator
-@inline const PER = 2;   // LDoG: k0, k1 times the segment's step factor η_l
 
 /**
- * a: x, b: g, c: x̄; k0: η·c, k1: η·λ (PER: c and λ, times each segment's η_l), k2: w, k3: 1 − w.
+ * a: x, b: g, c: x̄; k0: η·c, k1: η·λ (LDoG: c and λ, and each segment's step factor is its η_l), k2: w, k3: 1 − w.
  * x ← x − η·(c·g + λx); AVG: x̄ ← (1 − w)·x̄ + w·x_new.
  */
 @final export class Update {
+  // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b11; }
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
     const xv = v128.load(a), av = v128.load(c);
-    const sc = mode & PER ? f32x4.mul(segStep, k0) : k0, sl = mode & PER ? f32x4.mul(segStep, k1) : k1;
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(sc, v128.load(b)), f32x4.mul(sl, xv)));
+    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)));
     v128.store(a, y);
     if (mode & AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
     return y;
@@ -99,6 +100,7 @@ function perTensor(k: f64, c: f64, wd: f64): f64 {
   let etaMax: f64 = 0;
   rbarMax = 0; gSum = 0;
   for (let s: u32 = 0; s < NSEG; s++) {
+    if (frozen(s)) continue; // (a frozen group's tensors keep their state)
     const r = seg(s) + SEG_SUMS;
     const eta = sizes(k, c, wd, load<f64>(r), load<f64>(r, 8), load<f64>(r, 16), load<f64>(r, 24),
       load<f64>(segState(s, TS_dog_rbar)), load<f64>(segState(s, TS_dog_G)));
@@ -128,7 +130,7 @@ export function dogStep(base: i32, loss: f64): i32 {
   countStep();
   const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma), avg = hyper(HP_dog_average) != 0;
   // (each form its own loop in the speed build)
-  const finite = per ? (avg ? update(1, c, wd, w, AVG | PER) : update(1, c, wd, w, PER)) : avg ? update(eta, c, wd, w, AVG) : update(eta, c, wd, w, 0);
+  const scale = per ? 1 : eta, finite = avg ? update(scale, c, wd, w, AVG) : update(scale, c, wd, w, 0);
   setState(S_dog_rbar, rbar); setState(S_dog_G, Gs);
   setStat(T_dog_rbar, rbar); setStat(T_dog_gSum, Gs); setStat(T_dog_distance, k == 0 ? 0 : Math.sqrt(sdd));
   return finish(eta, finite);

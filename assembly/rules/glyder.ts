@@ -65,6 +65,8 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 /** Pass A: d → scratch, x → backup; sums ‖d‖² (fused: what update returns), ‖g‖² (nothing committed). */
 @final export class DirectionPass {
   // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b1; }
+  // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline fused(): bool { return true; }
@@ -86,6 +88,10 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
 /** Pass D: commit the base state (the same arithmetic as pass A, so the same bits) and x ← x0 − η·d. */
 @final export class CommitPass {
+  // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b100000000; }
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {

@@ -56,6 +56,8 @@ function growth(retraced: bool): f64 {
 /** a: x, b: g, c: P. */
 @final export class Update {
   // @ts-ignore: decorator
+  @inline stepped(mode: i32): i32 { return 0b1; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     let y: v128;

@@ -32,6 +32,8 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 @inline function ge(a: usize, b: usize, k0: v128, k1: v128): v128 { return f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(a))); }
 @final export class StateForm {
   // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b10; }
+  // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
   // @ts-ignore: decorator
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -53,6 +55,8 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 
 /** x ← x − (k0·x + direction(m, v, k1, k2)): decoupled decay inside the one difference, never a factor 1 − dl. a: x, c: m, d: v. */
 @final export class ParamForm {
+  // @ts-ignore: decorator
+  @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
