@@ -2,14 +2,16 @@
 //   init(base, rule, n)             lays out memory once (hyperparameters already written)
 //   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
-import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper } from './layout';
-import { HP_weightDecay } from './ids';
+import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper, setState } from './layout';
+import { HP_weightDecay, S_applied, S_plateauScale } from './ids';
 import { INIT_BASE, INIT_RULE } from './ids';
 import { baseSlots } from './bases/index';
 import {
   savedVectors, scratchVectors, ruleStep, ruleProbes, ruleBatch, ruleGrads, ruleEnter, ruleLeave, ruleWants, ruleAverage,
 } from './generated/dispatch';
 import { allFinite, hash64 } from './simd';
+import { beginStep } from './step';
+export { report } from './schedule';
 
 // The ids and layout constants are not exported: the build reads them from assembly/tables.ts
 // and bakes them into the loader (scripts/build.mjs).
@@ -38,6 +40,7 @@ export function init(base: i32, rule: i32, n: u32): i32 {
   if (savedVectors(rule, base) < 0) return INIT_RULE;
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
+  setState(S_applied, 1); setState(S_plateauScale, 1); // (the schedule's factors start at 1)
   return layout(n, <u32>slotsFor(base, rule), scratchVectors(rule, base), hyper(HP_weightDecay));
 }
 
@@ -56,6 +59,7 @@ export function grads(): usize { return G; }
  */
 export function step(loss: f64, hasLoss: i32): i32 {
   clearPadding(P); clearPadding(G); // (JS views span the padding: what a caller wrote there is not data)
+  beginStep();
   return ruleStep(load<i32>(BASE + H_RULE), load<i32>(BASE + H_BASE), loss);
 }
 

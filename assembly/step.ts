@@ -1,6 +1,8 @@
 // What every rule's step shares: the non-finite policy, clipping, the bookkeeping at the end.
 import { hyper, state, setState, setStat, G, NPAD } from './layout';
-import { HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, T_lr, T_gradNorm, T_clipScale, OK, NONFINITE_GRAD, DIVERGED, GRAD_RANGE } from './ids';
+import { HP_lr, HP_clipNorm, HP_skipNonFinite, S_step, S_skipped, S_lr, S_applied, T_lr, T_gradNorm, T_clipScale, T_schedule, OK, NONFINITE_GRAD, DIVERGED, GRAD_RANGE } from './ids';
+import { applied, setApplied } from './loops';
+import { scheduleAt } from './schedule';
 import { allFinite, normSq64, maxAbs } from './simd';
 
 /**
@@ -74,5 +76,25 @@ export function countStep(): void {
 export function finish(lr: f64, finite: bool): i32 {
   setState(S_lr, lr);
   setStat(T_lr, lr);
+  setState(S_applied, applied);
+  setStat(T_schedule, scheduled);
   return finite ? OK : DIVERGED;
 }
+
+// The schedule (schedule.ts) enters every rule from here. By default the driver applies m(t)
+// to the step of every update pass (loops.ts, `applied`), so a rule's own estimate is not
+// scaled; a rule that reads lrNow() takes m(t) into its own LR instead (each rule's doc says
+// which it does, and why).
+let scheduled: f64 = 1;
+/** Before each step: m(t) for this update. */
+export function beginStep(): void {
+  scheduled = scheduleAt(state(S_step));
+  setApplied(scheduled);
+}
+/** The configured LR times m(t); the step passes then apply no schedule of their own. */
+export function lrNow(): f64 {
+  setApplied(1);
+  return hyper(HP_lr) * scheduled;
+}
+/** For a retrace: the update passes that follow undo the last update, at the factor it was applied with. */
+export function undoFactor(): void { setApplied(state(S_applied)); }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadOptions } from './rules.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { RULE_LIST, HYPERS, BASE_OPTIONS, resolveConfig } = await loadOptions();
+const { RULE_LIST, HYPERS, BASE_OPTIONS, SCHEDULE_FIELDS, resolveConfig } = await loadOptions();
 const RULES = RULE_LIST.map((r) => r.id);
 
 /** The TSDoc comment right before each `name?:` or `name:` in a piece of source. */
@@ -30,6 +30,8 @@ const ruleDocs = Object.fromEntries(RULES.map((r) => {
   const src = readFileSync(`${root}src/rules/${r}.ts`, 'utf8');
   return [r, comments(src.slice(src.indexOf('options: {')))];
 }));
+const sched = readFileSync(`${root}src/schedule.ts`, 'utf8');
+const scheduleDocs = comments(sched.slice(sched.indexOf('export interface ScheduleOptions'), sched.indexOf('export type Schedule ')));
 const basesOf = (name) => Object.keys(BASE_OPTIONS).filter((b) => b !== 'none' && BASE_OPTIONS[b].includes(name));
 
 const fmt = (v) => (v === Infinity ? 'Infinity' : typeof v === 'string' ? `'${v}'` : String(v));
@@ -42,8 +44,22 @@ const lines = ['# Options reference', '',
   '| `params` | zeros | initial values: an Array or typed array of `size` finite numbers that float32 can hold |',
   '| `base` | — | the bases the rule drives (below); rules with their own update take none |',
   "| `rule` | `'constant'` | " + RULES.map((r) => `\`${r}\``).join(', ') + ' |',
-  "| `nonFinite` | `'throw'` | `'throw'` or `'skip'` (a NaN/Infinity gradient is counted in `stats.skipped`) |", '',
-  '## Base hyperparameters', '', '| option | bases | default | allowed | what |', '|---|---|---|---|---|'];
+  "| `nonFinite` | `'throw'` | `'throw'` or `'skip'` (a NaN/Infinity gradient is counted in `stats.skipped`) |",
+  '| `schedule` | none (m = 1) | an object of the fields below |', '',
+  '## `schedule`', '',
+  'A multiplier m(t) on the step, t = 0 for the first update (t counts updates, as `stats.step`). Warmup: m = (t + 1)/warmup for t < warmup; then `decay` over [warmup, total): ' +
+  "`'cosine'` m = final + (1 − final)·½(1 + cos(π·(t − warmup)/(total − warmup))); `'linear'` m = 1 − (1 − final)·(t − warmup)/(total − warmup); " +
+  "`'wsd'` m = 1 until the last D = decayFraction·(total − warmup) steps, then linear to final; from `total` on, m = final. `'constant'`: m = 1. " +
+  "`'plateau'`: m is reduced by `opt.report(metric)` with the rules of torch's ReduceLROnPlateau (and composes with warmup, which torch's does not). " +
+  'The module computes m(t) (the same bits in every runtime); a checkpoint carries the schedule and the plateau\'s state. `stats.schedule` is m(t) of the last step. ' +
+  "How m(t) enters a rule is its description's `schedule` (`ss.rules`), listed under each rule below: `'step'`, on the step it applies (the rule's own LR estimate is not scaled: " +
+  "`stats.lr` is the rule's); `'lr'`, into the rule's LR (`stats.lr` is lr·m(t) for the constant rule, and D-Adaptation and Prodigy read the scaled LR as their official code does under a scheduler). " +
+  '`setLr` sets the base that m(t) multiplies.', '',
+  '| field | default | allowed | decays | what |', '|---|---|---|---|---|'];
+for (const [name, f] of Object.entries(SCHEDULE_FIELDS)) {
+  lines.push(`| \`${name}\` | ${name === 'total' ? '—' : fmt(f.def)} | ${f.allowed} | ${f.decays ? f.decays.map((d) => `\`${d}\``).join(', ') : 'all'} | ${scheduleDocs[name] ?? ''} |`);
+}
+lines.push('', '## Base hyperparameters', '', '| option | bases | default | allowed | what |', '|---|---|---|---|---|');
 for (const [name, h] of Object.entries(HYPERS)) {
   const defs = [...new Set(basesOf(name).map((b) => fmt(h.def(b))))];
   lines.push(`| \`${name}\` | ${basesOf(name).join(', ')} | ${defs.join(' / ')} | ${h.check ? h.check.allowed : 'true or false'} | ${hyperDocs[name] ?? ''} |`);
@@ -52,10 +68,10 @@ lines.push('', 'A rule takes the base options that make sense for it; the tables
 for (const rule of RULES) {
   const spec = RULE_LIST.find((r) => r.id === rule);
   const flags = { plain: '', loss: 'needs `step(loss)`', closure: 'needs `step(closure)`' }[spec.step];
-  lines.push(`## \`${rule}\``, '', `Bases: ${spec.bases.map((b) => `\`${b}\``).join(', ')}${flags ? `; ${flags}` : ''}. ${rule === 'constant' ? '' : `Formulas and sources: [rules/${rule}.md](rules/${rule}.md).`}`, '');
+  lines.push(`## \`${rule}\``, '', `Bases: ${spec.bases.map((b) => `\`${b}\``).join(', ')}${flags ? `; ${flags}` : ''}. A schedule scales its ${spec.schedule === 'lr' ? 'LR' : 'step'}. ${rule === 'constant' ? '' : `Formulas and sources: [rules/${rule}.md](rules/${rule}.md).`}`, '');
   const bases = spec.bases;
   const resolved = bases.map((b) => resolveConfig(b === 'none' ? { rule } : { rule, base: b }));
-  const names = [...new Set(resolved.flatMap((c) => Object.keys(c)))].filter((k) => !['base', 'rule', 'nonFinite'].includes(k));
+  const names = [...new Set(resolved.flatMap((c) => Object.keys(c)))].filter((k) => !['base', 'rule', 'nonFinite', 'schedule'].includes(k));
   lines.push(`| option | ${bases.map((b) => (b === 'none' ? 'default' : `\`${b}\``)).join(' | ')} | allowed | what |`, `|---|${bases.map(() => '---').join('|')}|---|---|`);
   for (const name of names) {
     const o = spec.options[name], hs = HYPERS[name];

@@ -27,7 +27,7 @@
 // corruption, not tampering: it is the validation that keeps a crafted checkpoint from putting
 // the optimizer anywhere create() plus steps could not reach.
 import { fail, describe, StepsizeError } from './errors.js';
-import { BASES, RULES, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { BASES, RULES, STATE_ADDED, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
@@ -227,7 +227,8 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
   const kinds = new Map(stateKinds(config.rule));
   for (const name of Object.keys(d.state)) if (!kinds.has(name)) bad(`checkpoint holds state '${name}', which rule '${config.rule}' does not keep`);
   for (const [name, kind] of kinds) {
-    if (!(name in d.state)) bad(`checkpoint lacks the state '${name}'`);
+    if (!Object.hasOwn(d.state, name) && Object.hasOwn(STATE_ADDED, name)) d.state[name] = STATE_ADDED[name]; // (written before it existed)
+    if (!Object.hasOwn(d.state, name)) bad(`checkpoint lacks the state '${name}'`);
     checkScalar(`state '${name}'`, d.state[name], kind);
   }
   // per-tensor state: exactly where the config keeps it, each name one value per tensor, of its kind
@@ -253,9 +254,9 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
 function checkScalar(what: string, v: unknown, kind: StateKind): void {
   const ok = typeof v === 'number' && Number.isFinite(v) && (
     kind === 'finite' || (kind === 'nonNegative' && v >= 0) || (kind === 'count' && Number.isSafeInteger(v) && v >= 0) ||
-    (kind === 'flag' && (v === 0 || v === 1)));
+    (kind === 'flag' && (v === 0 || v === 1)) || (kind === 'unit' && v >= 0 && v <= 1));
   if (!ok) {
-    const allowed = { finite: 'a finite number', nonNegative: 'a finite number >= 0', count: 'a whole number >= 0', flag: '0 or 1' }[kind];
+    const allowed = { finite: 'a finite number', nonNegative: 'a finite number >= 0', count: 'a whole number >= 0', flag: '0 or 1', unit: 'a number in [0, 1]' }[kind];
     bad(`checkpoint ${what} is ${describe(v)}; it must be ${allowed}`);
   }
 }

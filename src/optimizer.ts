@@ -1,7 +1,7 @@
 // One optimizer: one WASM instance whose memory holds params, grads, the base's and rule's
 // state and the scalar state. This class lays out, validates and adapts; the numbers are
 // all computed in the module.
-import { fail } from './errors.js';
+import { fail, describe } from './errors.js';
 import { keepsSecondMoment } from './bases.js';
 import { RULES, baseId, resolveConfig, encodeHyper, ruleOf, scalarSlots, tensorStateOf, type Config, type CreateOptions, type RuleName } from './options.js';
 import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
@@ -15,8 +15,10 @@ export type CommonStats = {
   step: number;
   /** steps skipped for a non-finite gradient */
   skipped: number;
-  /** learning rate the last update used */
+  /** learning rate the last update used: the rule's (with the schedule's m(t) in it for the rules that take it into their LR: docs/options.md) */
   lr: number;
+  /** the schedule's m(t) at the last step (1 without a schedule) */
+  schedule: number;
   /** global L2 norm of the last raw gradient */
   gradNorm: number;
   /** factor the gradient was scaled by to meet clipNorm (1 = not clipped) */
@@ -153,6 +155,22 @@ export class Optimizer<R extends RuleName = RuleName> {
     if (typeof lr !== 'number' || !Number.isFinite(lr) || !(lr > 0)) fail('E_OPTION', `setLr takes a finite number > 0; got ${String(lr)}`);
     headerRegion(x, this.#t, 'HYPER')[this.#t.hyper.get('lr')!] = lr;
     this.config = Object.freeze({ ...this.config, lr });
+  }
+
+  /**
+   * Reports a metric (e.g. the validation loss) to a `schedule` with decay 'plateau': after
+   * more than `patience` reports without improvement, the schedule's multiplier falls by
+   * `factor` (torch.optim.lr_scheduler.ReduceLROnPlateau's rules; docs/options.md).
+   */
+  report(metric: number): void {
+    const x = this.#idle();
+    if (this.config.schedule.decay !== 'plateau') {
+      fail('E_OPTION', `report() feeds a schedule with decay 'plateau'; this optimizer's schedule has decay '${this.config.schedule.decay}'`);
+    }
+    if (typeof metric !== 'number' || !Number.isFinite(metric)) {
+      fail('E_OPTION', `report() takes a finite number (the metric, e.g. the validation loss); got ${describe(metric)}; nothing was changed`);
+    }
+    x.report(metric);
   }
 
   /** Telemetry of the last step: lr and each rule's own signals. */

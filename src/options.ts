@@ -6,6 +6,7 @@ import { RULE_LIST, DEFAULT_RULE, type RuleName } from './rules/index.js';
 import type { RuleDescription, RuleOption, StateKind } from './rules/define.js';
 import type { TensorShapes } from './layout.js';
 import type { Tables } from './wasm.js';
+import { resolveSchedule, encodeSchedule, type Schedule, type ScheduleOptions } from './schedule.js';
 
 export type { BaseName, Hyperparameters, RuleName, StateKind };
 export const RULES: readonly RuleName[] = RULE_LIST.map((r) => r.id);
@@ -28,6 +29,8 @@ export interface LayoutOptions {
   params?: ArrayLike<number>;
   /** A gradient with NaN/±Infinity: 'throw' (default) or 'skip' (counted in stats.skipped). Either way nothing changes. */
   nonFinite?: 'throw' | 'skip';
+  /** A multiplier m(t) on the step: warmup, then a decay (docs/options.md says how each rule takes it). */
+  schedule?: ScheduleOptions;
 }
 
 type Rules = (typeof RULE_LIST)[number];
@@ -59,13 +62,19 @@ export interface Config extends Hyperparameters {
   base: BaseName;
   rule: RuleName;
   nonFinite: 'throw' | 'skip';
+  schedule: Schedule;
   readonly [option: string]: unknown;
 }
 
 /** The scalar state every optimizer keeps, by name (the rule's own are in its description). */
-export const COMMON_STATE: Record<string, StateKind> = { step: 'count', skipped: 'count', lr: 'nonNegative', retraces: 'count' };
+export const COMMON_STATE: Record<string, StateKind> = {
+  step: 'count', skipped: 'count', lr: 'nonNegative', retraces: 'count',
+  applied: 'unit', plateauScale: 'unit', plateauBest: 'finite', plateauBad: 'count', plateauCooldown: 'count', plateauReports: 'count',
+};
+/** The value of common state that checkpoints written before it existed lack (0.5.0 added the schedule's). */
+export const STATE_ADDED: Record<string, number> = { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 };
 
-const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite'];
+const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule'];
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], def?: T): T {
   if (value === undefined && def !== undefined) return def;
@@ -117,7 +126,7 @@ export function resolveConfig(options: Record<string, unknown>): Config {
     fail('E_OPTION', `option '${key}' does not apply to ${where}; it takes ${[...baseNames, ...ruleNames].join(', ')} ` +
       `('${key}' is ${owners.join(' and ')})`);
   }
-  const out: Record<string, unknown> = { base, rule, nonFinite };
+  const out: Record<string, unknown> = { base, rule, nonFinite, schedule: resolveSchedule(options.schedule) };
   const ruleLr = typeof spec.lr === 'function' ? spec.lr(base) : spec.lr;
   for (const name of baseNames) {
     const given = options[name];
@@ -200,6 +209,8 @@ export function encodeHyper(config: Config, tables: Tables, out: Float64Array): 
     hyper(`${config.rule}.${name}`, o.choices ? tables.choices.get(choiceId(config.rule, name, v as string)) : v === 'adaptive' ? -1 : v);
   }
   hyper('skipNonFinite', config.nonFinite === 'skip' ? 1 : 0);
+  encodeSchedule(config.schedule, tables, out);
 }
 
 export { BASES, RULE_LIST, HYPERS, BASE_OPTIONS };
+export { FIELDS as SCHEDULE_FIELDS } from './schedule.js';

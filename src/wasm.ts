@@ -37,6 +37,7 @@ export interface Exports {
   paramsHash(): bigint;
   stateFinite(): number;
   slotsFinite(): number;
+  report(metric: number): void;
 }
 
 export interface Tables {

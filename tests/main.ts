@@ -5,6 +5,7 @@ import './api.test.js';
 import './registry.test.js';
 import './segments.test.js';
 import './bases.test.js';
+import './schedule.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';
 import './behaviour.test.js';

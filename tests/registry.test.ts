@@ -63,7 +63,7 @@ reg('options: each default is what create() resolves, per base; stats: each list
       }
       const keys = Object.keys(opt.stats);
       for (const s of r.stats) assert.ok(keys.includes(s), `${r.id}/${base}: stats.${s}`);
-      for (const k of keys) assert.ok(['step', 'skipped', 'lr', 'gradNorm', 'clipScale', 'retraces', ...r.stats].includes(k), `${r.id}: unlisted stat ${k}`);
+      for (const k of keys) assert.ok(['step', 'skipped', 'lr', 'gradNorm', 'clipScale', 'schedule', 'retraces', ...r.stats].includes(k), `${r.id}: unlisted stat ${k}`);
       opt.dispose();
     }
   }

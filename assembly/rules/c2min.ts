@@ -16,7 +16,7 @@ import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop } from '../loops';
-import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish, undoFactor } from '../step';
 import { below, leak } from '../loss';
 
 const RETRACE_AT: f64 = 25;   // reject f ≥ 25·B
@@ -100,6 +100,7 @@ export function c2minStep(base: i32, loss: f64): i32 {
   if (!below(loss, B, RETRACE_AT)) {
     // rejected: undo two thirds of the previous step; the gradient is not read
     const k = 2.0 / 3.0 * alpha;
+    undoFactor();
     const finite = update(RETRACE, k * (1 - beta), k * beta, 0, 0);
     const next = alpha / 3;
     setState(S_c2min_alpha, next);

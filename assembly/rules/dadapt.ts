@@ -19,12 +19,12 @@
 // scan decides when it is not finite: the sum of s can overflow too); the Adam form scans x
 // after its pass (measured faster than carrying the whole Adam step into the sum).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import { HP_lr, HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
+import { HP_momentum, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adam, BASE_adamw, BASE_momentum, HP_dadapt_d0, HP_dadapt_growthRate, HP_dadapt_biasCorrection, S_dadapt_D, S_dadapt_R, S_dadapt_G0, T_dadapt_d, T_dadapt_dHat, T_dadapt_numerator, T_dadapt_sNorm } from '../generated/ids';
 import { allFinite } from '../simd';
 import { normSq, copy, pass, splat, none, sum0, sum1, ownLoop } from '../loops';
 import { nextM, nextV, direction } from '../bases/adam';
-import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish, lrNow } from '../step';
 import { powi } from '../math';
 
 let sumA: f64 = 0, sumB: f64 = 0;
@@ -134,7 +134,7 @@ export function grow(D: f64, dHat: f64, growth: f64): f64 {
 export function dadaptStep(base: i32, loss: f64): i32 {
   const gg = gradNormSq(normSq(G, NPAD), base == BASE_adam || base == BASE_adamw);
   if (gg < 0) return refusal;
-  const c = clipScale(gg), lr = hyper(HP_lr), growth = hyper(HP_dadapt_growthRate);
+  const c = clipScale(gg), lr = lrNow(), growth = hyper(HP_dadapt_growthRate);
   const k = state(S_step), first = k == 0;
   let D = first ? hyper(HP_dadapt_d0) : state(S_dadapt_D);
   let R = first ? 0 : state(S_dadapt_R);

@@ -10,7 +10,7 @@ import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
 import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { diffNorms, normSq, sum0, sum1, pass, splat, none, ownLoop } from '../loops';
-import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish, undoFactor } from '../step';
 import { below, leak } from '../loss';
 import { powf } from '../math';
 
@@ -110,6 +110,7 @@ export function p2minStep(base: i32, loss: f64): i32 {
     let m = 0.5 * alpha * Ga / ((loss - state(S_p2min_last)) + alpha * Ga);
     if (!(m > 0 && m < 1)) m = 0.01; // no usable parabola (NaN loss, loss fell): shorten hard
     next = clampAlpha(alpha * m);
+    undoFactor();
     finite = anySweep(BACK, alpha - next); // (rare: one loop for both in the speed build too)
     setState(S_retraces, state(S_retraces) + 1);
     setStat(T_p2min_retraced, 1);

@@ -12,12 +12,12 @@
 // Passes: the ‖g‖² pass; one pass for m, v, s and the two sums; one pass for x (D̂ must be
 // known before it, because ε is scaled by the new D).
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layout';
-import { HP_lr, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
+import { HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adamw, HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R, T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { normSq, copy, pass, splat, none, sum0, sum1 } from '../loops';
 import { nextM, nextV, direction } from '../bases/adam';
-import { gradNormSq, refusal, clipScale, countStep, finish } from '../step';
+import { gradNormSq, refusal, clipScale, countStep, finish, lrNow } from '../step';
 import { powi } from '../math';
 
 const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
@@ -76,7 +76,7 @@ export function prodigyStep(base: i32, loss: f64): i32 {
   if (first) copy(slot(X0), X, NPAD);
   const D = first ? d0 : state(S_prodigy_D), Dmax0 = first ? d0 : state(S_prodigy_Dmax);
   const B = hyper(HP_prodigy_biasCorrection) != 0 ? Math.sqrt(1 - powi(b2, t)) / (1 - powi(b1, t)) : 1;
-  const eta = D * hyper(HP_lr) * B;
+  const eta = D * lrNow() * B;
   const sk = (D / d0) * (hyper(HP_prodigy_safeguardWarmup) != 0 ? D : eta);
   const z = none();
   pass<StateForm>(NPAD, X, G, slot(M), slot(V), slot(S), slot(X0), splat(c), splat(decoupled ? 0 : wd),

@@ -2,4 +2,4 @@
 import { BASES } from '../bases.js';
 import { defineRule } from './define.js';
 
-export default defineRule({ id: 'constant', bases: BASES, step: 'plain', setLr: true, options: {}, stats: [] });
+export default defineRule({ id: 'constant', bases: BASES, step: 'plain', schedule: 'lr', setLr: true, options: {}, stats: [] });

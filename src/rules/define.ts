@@ -9,8 +9,8 @@ import { positive, type BaseName, type Check, type HyperName } from '../bases.js
 /** How a rule's step is called: `step()`, `step(loss)` or `await step(closure)`. */
 export type StepForm = 'plain' | 'loss' | 'closure';
 
-/** What a checkpoint may hold in a scalar: a count (whole number >= 0), a flag (0 or 1), a value >= 0, or any finite value. */
-export type StateKind = 'count' | 'flag' | 'nonNegative' | 'finite';
+/** What a checkpoint may hold in a scalar: a count (whole number >= 0), a flag (0 or 1), a value >= 0, a value in [0, 1], or any finite value. */
+export type StateKind = 'count' | 'flag' | 'nonNegative' | 'unit' | 'finite';
 
 /** One option of a rule: its default and the values it allows. */
 export interface RuleOption<T = number | boolean | string> {
@@ -34,6 +34,12 @@ export interface RuleInfo {
   readonly bases: readonly BaseName[];
   /** How its step is called: `step()` ('plain'), `step(loss)` ('loss') or `await step(closure)` ('closure'). */
   readonly step: StepForm;
+  /**
+   * How a `schedule`'s m(t) enters it: 'step', on the step it applies only (its own estimate of
+   * the LR is not scaled); 'lr', into its LR, which its estimate then reads (stats.lr includes m).
+   * Its doc (docs/rules/<id>.md) says why.
+   */
+  readonly schedule: 'step' | 'lr';
   /** Its own options (besides the base's hyperparameters), by name. */
   readonly options: Readonly<Record<string, RuleOption>>;
   /** The signals it adds to `opt.stats`. */

@@ -4,7 +4,7 @@ import { nonNegative, positive } from '../bases.js';
 import { defineRule, num, flag } from './define.js';
 
 export default defineRule({
-  id: 'dog', bases: ['sgd'], step: 'plain', lr: 1, vectors: ['x0', 'xbar'],
+  id: 'dog', bases: ['sgd'], step: 'plain', schedule: 'step', lr: 1, vectors: ['x0', 'xbar'],
   state: { rbar: 'nonNegative', G: 'nonNegative' },
   tensorState: { option: 'perTensor', kinds: { rbar: 'nonNegative', G: 'nonNegative' } },
   options: {

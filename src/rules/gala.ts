@@ -4,7 +4,7 @@ import { nonNegative, positive } from '../bases.js';
 import { defineRule, num, flag, choice, upTo, etaBounds } from './define.js';
 
 export default defineRule({
-  id: 'gala', bases: ['sgd', 'momentum', 'normalized', 'adam'], step: 'closure',
+  id: 'gala', bases: ['sgd', 'momentum', 'normalized', 'adam'], step: 'closure', schedule: 'step',
   lr: (b) => (b === 'adam' ? 1e-3 : 1e-2),
   vectors: ['prev'], scratch: 2, // the probe gradient, the params backup
   state: { A: 'finite', Q: 'nonNegative', eta: 'nonNegative', started: 'flag' },

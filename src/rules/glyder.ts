@@ -5,7 +5,7 @@ import { defineRule, num, upTo } from './define.js';
 
 export default defineRule({
   // lr is c, the scale on the locally optimal step: 1 is the step the descent lemma gives
-  id: 'glyder', bases: ['sgd', 'momentum', 'adam'], step: 'closure', lr: 1,
+  id: 'glyder', bases: ['sgd', 'momentum', 'adam'], step: 'closure', schedule: 'step', lr: 1,
   baseOptions: { sgd: ['lr', 'weightDecay'], momentum: ['lr', 'momentum', 'nesterov', 'weightDecay'], adam: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   scratch: 4, // d, the params backup, g', g^τ
   state: { N: 'finite', Q: 'nonNegative', L: 'nonNegative', eta: 'nonNegative', started: 'flag' },

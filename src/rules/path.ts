@@ -4,7 +4,7 @@ import { nonNegative, positive } from '../bases.js';
 import { num, openUnit, upTo, etaBounds } from './define.js';
 
 export const path = {
-  bases: ['sgd', 'adam'], step: 'plain', vectors: ['path'], state: { eta: 'nonNegative' }, validate: etaBounds(),
+  bases: ['sgd', 'adam'], step: 'plain', schedule: 'step', vectors: ['path'], state: { eta: 'nonNegative' }, validate: etaBounds(),
 } as const;
 export const pathOptions = {
   c: num(0.2, openUnit), damping: num(1e-3, positive), etaMin: num(0, nonNegative), etaMax: num(Infinity, upTo('bound')),

@@ -4,7 +4,7 @@ import { positive } from '../bases.js';
 import { defineRule, num, choice } from './define.js';
 
 export default defineRule({
-  id: 'secant', bases: ['sgd', 'momentum', 'sign'], step: 'closure',
+  id: 'secant', bases: ['sgd', 'momentum', 'sign'], step: 'closure', schedule: 'step',
   scratch: 3, // h0, h1, the params backup
   state: { eta: 'nonNegative', started: 'flag' },
   options: {
