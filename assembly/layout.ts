@@ -20,8 +20,9 @@
 // A segment's record (SEG_BYTES): u32 start, u32 length, u32 padded (floats), u32 (reserved);
 // f64 its LR scale and weight decay (the scalars a pass can apply per segment); f64 its six sums
 // of the last pass (assembly/loops.ts); f64 its step, a factor a rule with per-tensor step
-// sizes sets before its update pass (1 otherwise; LDoG's η_l); and NSEGSTATE f64 of per-tensor
-// rule state (the description's tensorState, in its order: a checkpoint carries them by name).
+// sizes sets before its update pass (1 otherwise; LDoG's η_l); NSEGSTATE f64 of per-tensor rule
+// state (the description's tensorState, in its order: a checkpoint carries them by name); and
+// f64 ‖Δx‖² of its last update (measured by the pass that moved the parameters, loops.ts).
 import { PAD } from './simd';
 import { INIT_OK, INIT_MEMORY } from './ids';
 
@@ -49,6 +50,7 @@ export const SEG_SUMS: u32 = 32;
 export const SEG_STEP: u32 = 80;
 export const SEG_STATE: u32 = 88;
 export const NSEGSTATE: u32 = 4;
+export const SEG_MOVED: u32 = 120;
 
 export let BASE: usize = (__heap_base + 63) & ~<usize>63;
 /** The first segment record (right after the header). */

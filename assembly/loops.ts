@@ -38,8 +38,8 @@
 // which adds the same products in the same order.
 import { PAD, widenLo, widenHi, hsum, sum4 as tree4 } from './simd';
 import { AnyOp, OP, opIndex } from './generated/ops';
-import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, seg, hyper } from './layout';
-import { HP_weightDecay } from './ids';
+import { NPAD, NSEG, SEG_START, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STEP, SEG_MOVED, seg, hyper } from './layout';
+import { HP_weightDecay, HP_measure } from './ids';
 
 // The size build (asc --shrinkLevel 2: the wasm that stepsize/inline and the IIFE embed). Its
 // results are the same bit for bit: only the order of the finiteness accumulator changes, and
@@ -76,6 +76,28 @@ let segStep4 = f32x4.splat(1), segWd4 = f32x4.splat(1);
 export let applied: f64 = 1;
 export function setApplied(m: f64): void { applied = m; }
 
+// An operation without sums whose update moves the parameters x ← x − Δ says so (op.moves(mode)
+// true) and returns moved(Δ, x_new) = Δ² + x_new·0 from update rather than x_new: non-finite
+// exactly when x_new is, and the pass stores its segment's sum, ‖Δx‖², at SEG_MOVED (f32 lanes
+// widened once per segment: telemetry, without the sums' error guarantees).
+// @ts-ignore: decorator
+@inline function movesOf<T>(mode: i32): bool { if (isDefined(changetype<T>(0).moves)) return changetype<T>(0).moves(mode); return false; }
+/**
+ * A mode bit (above every operation's own) for operations that measure ‖Δx‖² only when asked:
+ * the bases' loops, where returning Δ² cost Adam's up to 1.5x on V8; an optimizer with groups
+ * asks (HP_measure), and those loops then run with it.
+ */
+// @ts-ignore: decorator
+@inline export const MEASURE: i32 = 1 << 8;
+/** Whether this optimizer measures each group's step (the loader sets HP_measure with groups). */
+// @ts-ignore: decorator
+@inline export function measured(): bool { return hyper(HP_measure) != 0; }
+/** MEASURE when measured, else 0. */
+// @ts-ignore: decorator
+@inline export function measuring(): i32 { return measured() ? MEASURE : 0; }
+/** Δ² + y·0, what a moving operation's update returns (y: the new parameters). */
+// @ts-ignore: decorator
+@inline export function moved(delta: v128, y: v128): v128 { return f32x4.add(f32x4.mul(delta, delta), f32x4.mul(y, f32x4.splat(0))); }
 // @ts-ignore: decorator
 @inline function steppedOf<T>(mode: i32): i32 { if (isDefined(changetype<T>(0).stepped)) return changetype<T>(0).stepped(mode); return 0; }
 // @ts-ignore: decorator
@@ -120,7 +142,11 @@ export let sum5: f64 = 0;
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
   const segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
-    if (n == NPAD && frozen(k)) { if (S > 0) memory.fill(seg(k) + SEG_SUMS, 0, 48); continue; }
+    if (n == NPAD && frozen(k)) {
+      if (S > 0) memory.fill(seg(k) + SEG_SUMS, 0, 48);
+      if (movesOf<T>(mode)) store<f64>(seg(k) + SEG_MOVED, 0);
+      continue;
+    }
     // one offset for every cursor: a cursor the operation does not read costs nothing
     let o: usize = n == NPAD ? enter(k) : span();
     const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
@@ -128,16 +154,21 @@ export let sum5: f64 = 0;
     const k0 = scaled(c0, 0, sm, dm), k1 = scaled(c1, 1, sm, dm), k2 = scaled(c2, 2, sm, dm), k3 = scaled(c3, 3, sm, dm), k4 = scaled(c4, 4, sm, dm);
     const k5 = scaled(c5, 5, sm, dm), k6 = scaled(c6, 6, sm, dm), k7 = scaled(c7, 7, sm, dm), k8 = scaled(c8, 8, sm, dm), k9 = scaled(c9, 9, sm, dm);
     if (S == 0) {
+      // (an operation that moves the parameters returns Δx² rather than y: see moves())
+      const M = movesOf<T>(mode);
+      let q = f32x4.splat(0);
       while (o < end) {
         const pa = a + o, pb = b + o, pc = c + o, pd = d + o, pe = e + o, pf = f + o;
         const y0 = updateOf<T>(pa, pb, pc, pd, pe, pf, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         const y1 = updateOf<T>(pa + 16, pb + 16, pc + 16, pd + 16, pe + 16, pf + 16, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        if (changetype<U>(0).vectors() == 2) { ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
+        if (changetype<U>(0).vectors() == 2) { if (M) q = f32x4.add(q, f32x4.add(y0, y1)); else ok = f32x4.add(ok, f32x4.add(y0, y1)); o += 32; continue; }
         const y2 = updateOf<T>(pa + 32, pb + 32, pc + 32, pd + 32, pe + 32, pf + 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
         const y3 = updateOf<T>(pa + 48, pb + 48, pc + 48, pd + 48, pe + 48, pf + 48, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        ok = f32x4.add(ok, tree4(y0, y1, y2, y3));
+        if (M) q = f32x4.add(q, tree4(y0, y1, y2, y3)); else ok = f32x4.add(ok, tree4(y0, y1, y2, y3));
         o += 64;
       }
+      if (M) ok = f32x4.add(ok, q);
+      if (M && n == NPAD) store<f64>(seg(k) + SEG_MOVED, hsum(widenLo(f64x2.splat(0), q), widenHi(f64x2.splat(0), q)));
       continue;
     }
     // this segment's sums; the whole vector's are theirs added in segment order (one segment:
@@ -289,7 +320,9 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
   memory.fill(ACC, 0, 16 * 42);
   const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
-    if (n == NPAD && frozen(k)) { memory.fill(seg(k) + SEG_SUMS, 0, 48); continue; }
+    const M = op.moves(mode);
+    if (n == NPAD && frozen(k)) { memory.fill(seg(k) + SEG_SUMS, 0, 48); if (M) store<f64>(seg(k) + SEG_MOVED, 0); continue; }
+    let q = f32x4.splat(0);
     // one offset for every cursor: a cursor the operation does not read costs nothing
     let o: usize = n == NPAD ? enter(k) : span();
     const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
@@ -312,7 +345,7 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
           v128.store(acc(<u32>A - 1, s), t);
         }
         if (!F) y = op.update(a + o, b + o, c + o, d + o, e + o, f + o, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, mode);
-        if (S == 0) ok = f32x4.add(ok, y);
+        if (S == 0) q = f32x4.add(q, y);
         o += 16;
       }
       for (let s = 0; s < S; s++) {
@@ -322,6 +355,8 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
         v128.store(acc(5, s), widenHi(v128.load(acc(5, s)), blk));
       }
     }
+    ok = f32x4.add(ok, q);
+    if (M && S == 0 && n == NPAD) store<f64>(seg(k) + SEG_MOVED, hsum(widenLo(f64x2.splat(0), q), widenHi(f64x2.splat(0), q)));
     for (let s = 0; s < S; s++) {
       const u = hsum(v128.load(acc(4, s)), v128.load(acc(5, s))), total = totals + (<usize>s << 3);
       store<f64>(total, load<f64>(total) + u);

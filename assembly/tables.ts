@@ -4,4 +4,4 @@
 // were an eighth of its gzipped size) but carries a fingerprint of them in a custom section.
 export * from './ids';
 export * from './generated/ids';
-export { H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS, SEG_BYTES, SEG_START, SEG_LENGTH, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STATE, NSEGSTATE } from './layout';
+export { H_HYPER, H_STATE, H_STATS, NHYPER, NSTATE, NSTATS, SEG_BYTES, SEG_START, SEG_LENGTH, SEG_PADDED, SEG_LR, SEG_WD, SEG_SUMS, SEG_STATE, NSEGSTATE, SEG_MOVED } from './layout';

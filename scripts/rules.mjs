@@ -122,7 +122,7 @@ function anyOp(head, exclude) {
         const has = (method) => new RegExp(`@inline ${method}\\(`).test(m[2]);
         if (!has('term') && !has('update')) continue;
         ops.push({ name: m[1], from: rel.replace(/^assembly\//, '../').replace(/\.ts$/, ''), alias: `Op${ops.length}`,
-          sums: has('sums'), accumulators: has('accumulators'), fused: has('fused'), stepped: has('stepped'), decayed: has('decayed'),
+          sums: has('sums'), accumulators: has('accumulators'), fused: has('fused'), stepped: has('stepped'), decayed: has('decayed'), moves: has('moves'),
           term: has('term'), update: has('update') });
       }
     }
@@ -146,6 +146,7 @@ function anyOp(head, exclude) {
     '  // @ts-ignore: decorator', '  @inline sums(): i32 {', each('sums', 'sums()'), '    return 0;', '  }',
     '  // @ts-ignore: decorator', '  @inline accumulators(): i32 {', each('accumulators', 'accumulators()'), '    return 1;', '  }',
     '  // @ts-ignore: decorator', '  @inline fused(): bool {', each('fused', 'fused()'), '    return false;', '  }',
+    '  // @ts-ignore: decorator', '  @inline moves(mode: i32): bool {', each('moves', 'moves(mode)'), '    return false;', '  }',
     '  // @ts-ignore: decorator', '  @inline stepped(mode: i32): i32 {', each('stepped', 'stepped(mode)'), '    return 0;', '  }',
     '  // @ts-ignore: decorator', '  @inline decayed(mode: i32): i32 {', each('decayed', 'decayed(mode)'), '    return 0;', '  }',
     '  // @ts-ignore: decorator', `  @noinline term(${T}): v128 {`, each('term', `term(s, ${A})`), '    return f32x4.splat(0);', '  }',

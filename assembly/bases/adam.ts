@@ -20,7 +20,7 @@
 import { P, G, NPAD, hyper, slot, state } from '../layout';
 import { HP_weightDecay, HP_beta1, HP_beta2, HP_eps, S_step } from '../ids';
 import { finiteAfter } from '../simd';
-import { pass, splat, none, ownLoop, stepOf, decayOf } from '../loops';
+import { pass, splat, none, ownLoop, stepOf, decayOf, moved, measured, measuring, MEASURE } from '../loops';
 import { wideGrad } from '../step';
 import { powi } from '../math';
 
@@ -65,6 +65,8 @@ export let dirK: f64 = 0, dirE: f64 = 0;
  */
 @final export class Adam {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
+  // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
@@ -77,9 +79,9 @@ export let dirK: f64 = 0, dirE: f64 = 0;
       ? f32x4.div(f32x4.add(f32x4.mul(k8, mn), f32x4.mul(k9, ge)), f32x4.add(f32x4.sqrt(vn), k5))
       : direction(mn, vn, k6, k5);
     // adamw: p − (u + lr·wd·p), k0 being lr·wd here
-    const y = f32x4.sub(x, stepOf((mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(decayOf(k0), x)) : u));
+    const dx = stepOf((mode & 3) == DECOUPLED ? f32x4.add(u, f32x4.mul(decayOf(k0), x)) : u), y = f32x4.sub(x, dx);
     v128.store(a, y);
-    return y;
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -120,12 +122,12 @@ export let dirK: f64 = 0, dirE: f64 = 0;
 /** adam (nesterov false) or nadam (true): L2 decay into the gradient. */
 export function adamUpdate(lr: f64, c: f64, nesterov: bool): bool {
   const l2 = hyper(HP_weightDecay) > 0;
-  if (!ownLoop(!wideGrad)) return anyForm(lr, c, (l2 ? L2 : PLAIN) | (nesterov ? NESTEROV : 0) | (wideGrad ? WIDE : 0));
+  if (!ownLoop(!wideGrad) || measured()) return anyForm(lr, c, (l2 ? L2 : PLAIN) | (nesterov ? NESTEROV : 0) | (wideGrad ? WIDE : 0) | measuring());
   if (nesterov) return l2 ? nesterovL2Loop(lr, c) : nesterovLoop(lr, c);
   return l2 ? l2Loop(lr, c) : plainLoop(lr, c);
 }
 /** adamw (nesterov false) or nadamw (true): decoupled decay. */
 export function adamwUpdate(lr: f64, c: f64, nesterov: bool): bool {
-  if (!ownLoop(!wideGrad)) return anyForm(lr, c, DECOUPLED | (nesterov ? NESTEROV : 0) | (wideGrad ? WIDE : 0));
+  if (!ownLoop(!wideGrad) || measured()) return anyForm(lr, c, DECOUPLED | (nesterov ? NESTEROV : 0) | (wideGrad ? WIDE : 0) | measuring());
   return nesterov ? nesterovDecoupledLoop(lr, c) : decoupledLoop(lr, c);
 }

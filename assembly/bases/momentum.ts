@@ -4,7 +4,7 @@
 import { P, G, NPAD, hyper, slot } from '../layout';
 import { HP_weightDecay, HP_momentum, HP_nesterov } from '../ids';
 import { finiteAfter, sign4 } from '../simd';
-import { pass, splat, none, ownLoop } from '../loops';
+import { pass, splat, none, ownLoop, moved, measured, measuring, MEASURE } from '../loops';
 
 // @ts-ignore: decorator
 @inline const NESTEROV = 1;
@@ -18,6 +18,8 @@ import { pass, splat, none, ownLoop } from '../loops';
 /** a: p, b: g, c: the buffer; k0: c, k1: wd, k2: mu, k3: lr; mode: NESTEROV | SIGNED. */
 @final export class Buffered {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b1000; }
   // @ts-ignore: decorator
   @inline decayed(mode: i32): i32 { return 0b10; }
@@ -30,9 +32,9 @@ import { pass, splat, none, ownLoop } from '../loops';
     v128.store(c, bn);
     let dir = mode & NESTEROV ? f32x4.add(ge, f32x4.mul(k2, bn)) : bn;
     if (mode & SIGNED) dir = sign4(dir);
-    const y = f32x4.sub(x, f32x4.mul(k3, dir));
+    const dx = f32x4.mul(k3, dir), y = f32x4.sub(x, dx);
     v128.store(a, y);
-    return y;
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -58,7 +60,7 @@ import { pass, splat, none, ownLoop } from '../loops';
 // @ts-ignore: decorator
 @noinline export function bufferedUpdate(lr: f64, c: f64, signed: bool): bool {
   const mode = (hyper(HP_nesterov) != 0 ? NESTEROV : 0) | (signed ? SIGNED : 0);
-  if (!ownLoop(true)) return run(lr, c, mode);
+  if (!ownLoop(true) || measured()) return run(lr, c, mode | measuring());
   switch (mode) {
     case 0: return plain(lr, c);
     case NESTEROV: return nesterov(lr, c);

@@ -4,7 +4,7 @@
 import { P, G, NPAD, hyper } from '../layout';
 import { HP_weightDecay } from '../ids';
 import { finiteAfter } from '../simd';
-import { pass, splat, none, ownLoop } from '../loops';
+import { pass, splat, none, ownLoop, moved, measured, measuring, MEASURE } from '../loops';
 
 // @ts-ignore: decorator
 @inline const PLAIN = 0;
@@ -14,6 +14,8 @@ import { pass, splat, none, ownLoop } from '../loops';
 /** a: p, b: g; k0: lr·c, k1: lr·wd. */
 @final export class Sgd {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b11; }
   // @ts-ignore: decorator
   @inline decayed(mode: i32): i32 { return 0b10; }
@@ -21,11 +23,10 @@ import { pass, splat, none, ownLoop } from '../loops';
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const x = v128.load(a);
-    const y = mode == DECAYED
-      ? f32x4.sub(x, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x)))
-      : f32x4.sub(x, f32x4.mul(k0, v128.load(b)));
+    const dx = mode & DECAYED ? f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, x)) : f32x4.mul(k0, v128.load(b));
+    const y = f32x4.sub(x, dx);
     v128.store(a, y);
-    return y;
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -44,7 +45,7 @@ import { pass, splat, none, ownLoop } from '../loops';
 
 export function sgdUpdate(lr: f64, c: f64): bool {
   const wd = hyper(HP_weightDecay), lrc = splat(lr * c), lrwd = splat(lr * wd), z = none();
-  const ok = !ownLoop(true) ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, wd > 0 ? DECAYED : PLAIN)
+  const ok = !ownLoop(true) || measured() ? pass<Sgd>(NPAD, P, G, P, P, P, P, lrc, lrwd, z, z, z, z, z, z, z, z, (wd > 0 ? DECAYED : PLAIN) | measuring())
     : wd > 0 ? decayedPass(lrc, lrwd) : plainPass(lrc, lrwd);
   return finiteAfter(ok, P, NPAD);
 }

@@ -15,7 +15,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop } from '../loops';
+import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop, moved } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish, undoFactor } from '../step';
 import { below, leak } from '../loss';
 
@@ -37,28 +37,32 @@ export function c2minWants(loss: f64): bool {
 /** a: x, b: g, c: P, d: m. */
 @final export class Update {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return true; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return mode == FIRST ? 0b1 : mode == ACCEPT ? 0b1100 : 0b11; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     if (mode == RETRACE) {
-      const y = f32x4.add(v128.load(a), f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, v128.load(d))));
+      const back = f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, v128.load(d)));
+      const y = f32x4.add(v128.load(a), back);
       v128.store(a, y);
-      return y;
+      return moved(back, y);
     }
     const gv = v128.load(b), xv = v128.load(a);
-    let y: v128;
+    let dx: v128;
     if (mode == FIRST) {
       v128.store(d, gv);
-      y = f32x4.sub(xv, f32x4.mul(k0, gv));
+      dx = f32x4.mul(k0, gv);
     } else {
       const mn = f32x4.add(f32x4.mul(k0, v128.load(d)), f32x4.mul(k1, v128.load(c)));
       v128.store(d, mn);
-      y = f32x4.sub(xv, f32x4.add(f32x4.mul(k2, gv), f32x4.mul(k3, mn)));
+      dx = f32x4.add(f32x4.mul(k2, gv), f32x4.mul(k3, mn));
     }
+    const y = f32x4.sub(xv, dx);
     v128.store(c, gv);
     v128.store(a, y);
-    return y;
+    return moved(dx, y);
   }
 }
 

@@ -13,7 +13,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_lr, S_step } from '../ids';
 import { BASE_adam, HP_csa_c, HP_csa_damping, HP_csa_etaMin, HP_csa_etaMax, S_csa_eta, T_csa_pathNormSq, T_csa_pathRatio, T_csa_reference, T_csa_dirNorm } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { dotNorms, sum0, sum1, sum2, pass, splat, none, pass2 } from '../loops';
+import { dotNorms, sum0, sum1, sum2, pass, splat, none, pass2, moved } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 import { adamUpdate } from '../bases/adam';
 import { powi, exp, bound } from '../math';
@@ -24,6 +24,8 @@ import { powi, exp, bound } from '../math';
 /** a: x, b: g, c: the path; k0: 1−c, k1: c/‖g‖, k2: η. p ← (1−c)p + (c/‖g‖)·g; SGD also x ← x − η·g. */
 @final export class Path {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return mode == SGD; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b100; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
@@ -31,9 +33,9 @@ import { powi, exp, bound } from '../math';
     const gv = v128.load(b);
     v128.store(c, f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, gv)));
     if (mode != SGD) return f32x4.splat(0);
-    const y = f32x4.sub(v128.load(a), f32x4.mul(k2, gv));
+    const dx = f32x4.mul(k2, gv), y = f32x4.sub(v128.load(a), dx);
     v128.store(a, y);
-    return y;
+    return moved(dx, y);
   }
 }
 

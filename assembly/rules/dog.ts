@@ -16,7 +16,7 @@ import { P as X, G, NPAD, NSEG, SEG_SUMS, SEG_STEP, hyper, state, setState, setS
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
 import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, HP_dog_perTensor, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance, TS_dog_rbar, TS_dog_G } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, frozen, sum0, sum1, sum2, sum3 } from '../loops';
+import { copy, pass, splat, none, frozen, moved, sum0, sum1, sum2, sum3 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
@@ -51,6 +51,8 @@ function reduce(): void {
  */
 @final export class Update {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return true; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b11; }
   // @ts-ignore: decorator
   @inline decayed(mode: i32): i32 { return 0b10; }
@@ -60,10 +62,10 @@ function reduce(): void {
     // x − ((ηc)·g + (ηλ)·x): the decay as a difference, never a float32 factor (1 − ηλ), which
     // rounds to 1 and loses the decay while ηλ < 2^-25 (DoG's first steps are tiny by design)
     const xv = v128.load(a), av = v128.load(c);
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)));
+    const dx = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)), y = f32x4.sub(xv, dx);
     v128.store(a, y);
     if (mode & AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
-    return y;
+    return moved(dx, y);
   }
 }
 

@@ -15,7 +15,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from 
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
 import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, sum0, sum1, ownLoop } from '../loops';
+import { copy, pass, splat, none, sum0, sum1, ownLoop, moved } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
 import { nextBuffer } from '../bases/momentum';
 import { nonFinite, clipScale, countStep, finish } from '../step';
@@ -89,20 +89,22 @@ export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 /** Pass D: commit the base state (the same arithmetic as pass A, so the same bits) and x ← x0 − η·d. */
 @final export class CommitPass {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return true; }
+  // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b100000000; }
   // @ts-ignore: decorator
   @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    const y = f32x4.sub(v128.load(d), f32x4.mul(k8, v128.load(c)));
+    const dx = f32x4.mul(k8, v128.load(c)), y = f32x4.sub(v128.load(d), dx); // (x is x0 again here: Δx = dx)
     if (mode != SGD) {
       const gv = ge(d, b, k0), ev = v128.load(e); // (ge at x0, the x pass A saw)
       if (mode == ADAM) { const fv = v128.load(f); v128.store(e, nextM(ev, gv, k2, k3)); v128.store(f, nextV(fv, gv, k4, k5)); }
       else v128.store(e, nextBuffer(ev, gv, k1));
     }
     v128.store(a, y);
-    return y;
+    return moved(dx, y);
   }
 }
 

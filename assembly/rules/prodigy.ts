@@ -15,7 +15,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step } from '../ids';
 import { BASE_adamw, HP_prodigy_d0, HP_prodigy_dCoef, HP_prodigy_growthRate, HP_prodigy_biasCorrection, HP_prodigy_safeguardWarmup, S_prodigy_D, S_prodigy_Dmax, S_prodigy_R, T_prodigy_d, T_prodigy_dHat, T_prodigy_dMax, T_prodigy_numerator, T_prodigy_sNorm } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { normSq, copy, pass, splat, none, sum0, sum1 } from '../loops';
+import { normSq, copy, pass, splat, none, sum0, sum1, moved } from '../loops';
 import { nextM, nextV, direction } from '../bases/adam';
 import { gradNormSq, refusal, clipScale, countStep, finish, lrNow } from '../step';
 import { powi } from '../math';
@@ -56,14 +56,16 @@ const M: u32 = 0, V: u32 = 1, S: u32 = 2, X0: u32 = 3; // slots
 /** x ← x − (k0·x + direction(m, v, k1, k2)): decoupled decay inside the one difference, never a factor 1 − dl. a: x, c: m, d: v. */
 @final export class ParamForm {
   // @ts-ignore: decorator
+  @inline moves(mode: i32): bool { return true; }
+  // @ts-ignore: decorator
   @inline decayed(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const xv = v128.load(a);
-    const y = f32x4.sub(xv, f32x4.add(f32x4.mul(k0, xv), direction(v128.load(c), v128.load(d), k1, k2)));
+    const dx = f32x4.add(f32x4.mul(k0, xv), direction(v128.load(c), v128.load(d), k1, k2)), y = f32x4.sub(xv, dx);
     v128.store(a, y);
-    return y;
+    return moved(dx, y);
   }
 }
 
