@@ -27,7 +27,8 @@
 // corruption, not tampering: it is the validation that keeps a crafted checkpoint from putting
 // the optimizer anywhere create() plus steps could not reach.
 import { fail, describe, StepsizeError } from './errors.js';
-import { BASES, RULES, STATE_ADDED, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { resolveGroups } from './groups.js';
+import { BASES, RULES, STATE_ADDED, ruleOf, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
@@ -212,6 +213,12 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
     layout = resolveLayout(d.n, d.tensors.length ? d.tensors : undefined);
   } catch (e) {
     throw rewrap(e, 'layout is invalid');
+  }
+  try {
+    const groups = resolveGroups(options.groups, layout, config, ruleOf(config.rule));
+    if (groups) config = { ...config, groups };
+  } catch (e) {
+    throw rewrap(e, 'holds invalid groups');
   }
   // vectors: exactly this base and rule's roles, each of n floats, adding up to V bytes
   const roles = vectorRoles(config.base, config.rule);

@@ -8,6 +8,7 @@ import type { RULE_LIST, DEFAULT_RULE } from './rules/index.js';
 import { resolveLayout, checkParams, copyCompact, segmentLengths, type Layout, type TensorInfo } from './layout.js';
 import { addr, headerRegion, segmentRegion, type Exports, type Tables } from './wasm.js';
 import { writeCheckpoint } from './checkpoint.js';
+import { resolveGroups, tensorValues, type Group } from './groups.js';
 
 /** Telemetry of the last step, common to every rule. */
 export type CommonStats = {
@@ -36,6 +37,12 @@ export type Stats<R extends RuleName = RuleName> = [RuleName] extends [R] ? Loos
     : never;
 /** The stats of an optimizer whose rule is not known statically (or the default rule, which adds no signals). */
 type LooseStats = CommonStats & { /** steps that were retraced (rules that take the loss) */ retraces?: number; [signal: string]: number | undefined };
+
+/** A parameter group as opt.groups reports it. */
+export interface GroupStats extends Group {
+  /** ‖Δx‖ of the group's tensors at the last step (0 frozen or before the first step; NaN where the rule does not measure it) */
+  readonly stepNorm: number;
+}
 
 export interface TensorView { name: string; shape: number[]; offset: number; params: Float32Array; grads: Float32Array }
 
@@ -184,6 +191,26 @@ export class Optimizer<R extends RuleName = RuleName> {
     if (this.#form === 'loss') out.retraces = this.#state[this.#t.state.get('retraces')!];
     for (const [name, i] of scalarSlots(this.#t, rule, 'stats')) out[name.slice(name.indexOf('.') + 1)] = this.#stats[i];
     return out as Stats<R>;
+  }
+
+  /**
+   * The parameter groups, resolved (each with the tensors it took), in the order of `groups`,
+   * then the tensors no group took (when there are any), each with its step norm ‖Δx‖ at the
+   * last step (0 for a frozen group; float32 sums, for telemetry; NaN for the rules whose update
+   * does not measure it, docs/options.md). Empty without groups.
+   */
+  get groups(): readonly GroupStats[] {
+    const x = this.#live(), groups = this.config.groups;
+    if (!groups) return [];
+    const { tensors, table } = this.#layout, names = tensors.map((t) => t.name), v = tensorValues(this.config as Config, names.length, names);
+    const rest = names.filter((_, k) => v.group[k] < 0);
+    const all = [...groups, ...(rest.length ? [{ tensors: rest, lrScale: 1, ...(this.config.weightDecay === undefined ? {} : { weightDecay: this.config.weightDecay as number }) }] : [])];
+    const measured = ruleOf(this.config.rule).stepNorms !== false;
+    return all.map((g, k) => {
+      let sq = 0;
+      v.group.forEach((gk, t) => { if ((gk < 0 ? groups.length : gk) === k) sq += segmentRegion(x, this.#t, table!, t, 'SEG_MOVED', 1)[0]; });
+      return Object.freeze({ ...g, stepNorm: measured ? Math.sqrt(sq) : NaN });
+    });
   }
 
   /**
@@ -367,8 +394,10 @@ export const limits = { note: '' };
 export function createOptimizer(module: WebAssembly.Module, tables: Tables, options: CreateOptions): Optimizer<RuleName> {
   if (options === null || typeof options !== 'object') fail('E_OPTION', 'create() takes an options object, e.g. { size: 10, base: "adam" }');
   const own = { ...options } as Record<string, unknown>; // own properties only, read once
-  const config = resolveConfig(own);
+  const resolved = resolveConfig(own);
   const compact = resolveLayout(own.size, own.tensors);
+  const groups = resolveGroups(own.groups, compact, resolved, ruleOf(resolved.rule));
+  const config: Config = groups ? { ...resolved, groups } : resolved;
   const perTensor = ruleOf(config.rule).tensorState;
   if (tensorStateOf(config) && !compact.tensors.length) {
     fail('E_OPTION', `option '${perTensor!.option}' of rule '${config.rule}' keeps state per tensor: it needs 'tensors'`);
@@ -406,7 +435,11 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
     fail('E_MEMORY', `${what} with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
       `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} ${lengths.length > 1 ? 'floats per vector, padding included' : 'parameters'} here`);
   }
-  encodeHyper(config, tables, headerRegion(x, tables, 'HYPER'));
+  const hyper = headerRegion(x, tables, 'HYPER'), names = compact.tensors.map((t) => t.name);
+  encodeHyper(config, tables, hyper);
+  // with groups, the module's weight decay is the largest (each segment's is its ratio to it, assembly/loops.ts)
+  const values = tensorValues(config, lengths.length, names);
+  if (config.groups) hyper[tables.hyper.get('weightDecay')!] = Math.max(...values.weightDecay);
   const code = x.init(base, rule, compact.n);
   if (code === tables.init.get('MEMORY')) {
     fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory${limits.note})`);
@@ -414,6 +447,10 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   // where the module placed each tensor
   const placed = records(), start = (k: number) => placed[k * stride + c.get('SEG_START')! / 4];
+  if (config.groups) {
+    const f64 = new Float64Array(x.memory.buffer, table, lengths.length * stride / 2);
+    values.lrScale.forEach((v, k) => { f64[(k * stride + c.get('SEG_LR')! / 4) / 2] = v; f64[(k * stride + c.get('SEG_WD')! / 4) / 2] = values.weightDecay[k]; });
+  }
   const tensors = compact.tensors.map((t, k) => ({ ...t, shape: [...t.shape], offset: start(k) }));
   const last = lengths.length - 1;
   return { x, layout: { n: compact.n, span: start(last) + lengths[last], tensors, table } };

@@ -7,6 +7,7 @@ import type { RuleDescription, RuleOption, StateKind } from './rules/define.js';
 import type { TensorShapes } from './layout.js';
 import type { Tables } from './wasm.js';
 import { resolveSchedule, encodeSchedule, type Schedule, type ScheduleOptions } from './schedule.js';
+import type { Group, GroupOptions } from './groups.js';
 
 export type { BaseName, Hyperparameters, RuleName, StateKind };
 export const RULES: readonly RuleName[] = RULE_LIST.map((r) => r.id);
@@ -31,6 +32,8 @@ export interface LayoutOptions {
   nonFinite?: 'throw' | 'skip';
   /** A multiplier m(t) on the step: warmup, then a decay (docs/options.md says how each rule takes it). */
   schedule?: ScheduleOptions;
+  /** Parameter groups (needs `tensors`): each tensor takes the first group that matches it; the others take the top-level values. */
+  groups?: readonly GroupOptions[];
 }
 
 type Rules = (typeof RULE_LIST)[number];
@@ -63,6 +66,8 @@ export interface Config extends Hyperparameters {
   rule: RuleName;
   nonFinite: 'throw' | 'skip';
   schedule: Schedule;
+  /** The groups resolved against the tensors (names, never matchers); absent without groups. */
+  groups?: readonly Group[];
   readonly [option: string]: unknown;
 }
 
@@ -74,7 +79,7 @@ export const COMMON_STATE: Record<string, StateKind> = {
 /** The value of common state that checkpoints written before it existed lack (0.5.0 added the schedule's). */
 export const STATE_ADDED: Record<string, number> = { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 };
 
-const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule'];
+const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups'];
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], def?: T): T {
   if (value === undefined && def !== undefined) return def;
@@ -210,6 +215,7 @@ export function encodeHyper(config: Config, tables: Tables, out: Float64Array): 
   }
   hyper('skipNonFinite', config.nonFinite === 'skip' ? 1 : 0);
   encodeSchedule(config.schedule, tables, out);
+  if (config.groups) hyper('measure', ruleOf(config.rule).stepNorms === false ? 0 : 1);
 }
 
 export { BASES, RULE_LIST, HYPERS, BASE_OPTIONS };

@@ -6,6 +6,7 @@ import './registry.test.js';
 import './segments.test.js';
 import './bases.test.js';
 import './schedule.test.js';
+import './groups.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';
 import './behaviour.test.js';

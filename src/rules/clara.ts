@@ -4,7 +4,7 @@ import { path, pathOptions as o } from './path.js';
 
 export default defineRule({
   ...path,
-  id: 'clara', scratch: (b) => (b === 'adam' ? 1 : 0), // the Adam direction between passes
+  id: 'clara', stepNorms: false, scratch: (b) => (b === 'adam' ? 1 : 0), // the Adam direction between passes
   baseOptions: { sgd: ['lr'], adam: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   options: {
     /** Path cumulation constant. Default 0.2. */

@@ -4,7 +4,7 @@ import { distance } from './distance.js';
 
 export default defineRule({
   // torch.optim-style bases: momentum gives the SGD form's β (x ← βx + (1−β)z), adamw decoupled decay
-  id: 'dadapt', bases: ['sgd', 'momentum', 'adam', 'adamw'], step: 'plain', schedule: 'lr', lr: 1,
+  id: 'dadapt', bases: ['sgd', 'momentum', 'adam', 'adamw'], step: 'plain', schedule: 'lr', groupLr: 'freeze', stepNorms: false, lr: 1,
   baseOptions: { momentum: ['lr', 'momentum', 'weightDecay', 'clipNorm'] },
   // sgd and momentum keep s and x0 (the momentum form's own averaging needs no buffer); adam forms add s
   vectors: (b) => (b === 'sgd' || b === 'momentum' ? ['s', 'x0'] : ['m', 'v', 's']),

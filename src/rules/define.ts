@@ -64,6 +64,10 @@ export interface RuleDescription extends RuleInfo {
    * as one value per tensor
    */
   readonly tensorState?: { readonly option: string; readonly kinds: Readonly<Record<string, StateKind>> };
+  /** @internal groups' lrScale: 'freeze' when it takes only 0 (frozen) and 1 (its LR estimate is one for every parameter that trains) */
+  readonly groupLr?: 'freeze';
+  /** @internal false when its update passes do not measure each tensor's step (no stats.groupStepNorms) */
+  readonly stepNorms?: false;
   /** @internal the caller sets its LR (setLr), rather than the rule adapting it */
   readonly setLr?: boolean;
   /** @internal checks that span options, after each was checked alone; throws E_OPTION */

@@ -8,7 +8,7 @@ import { distance } from './distance.js';
 const TINY = 2 ** -150;
 
 export default defineRule({
-  id: 'prodigy', bases: ['adam', 'adamw'], step: 'plain', schedule: 'lr', lr: 1, vectors: ['s', 'x0'],
+  id: 'prodigy', bases: ['adam', 'adamw'], step: 'plain', schedule: 'lr', groupLr: 'freeze', lr: 1, vectors: ['s', 'x0'],
   state: { D: 'nonNegative', Dmax: 'nonNegative', R: 'finite' },
   options: {
     /** The initial distance estimate D. Default 1e-6. */
