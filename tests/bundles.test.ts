@@ -84,10 +84,22 @@ b('the inline size build steps bit for bit as stepsize.wasm, every base, rule an
   for (const cfg of [...VARIANTS, ...SEGMENTED]) assert.ok((await image(small, cfg)) === (await image(speed, cfg)), label(cfg));
 });
 
-/** Configurations that need tensors (per-tensor state), beside VARIANTS. */
+/** Configurations that need tensors (per-tensor state, groups), beside VARIANTS; and schedules. */
+const T4 = [['a', [37]], ['b', [13, 10]], ['c', [1]], ['d', [700]]];
+const G3 = [{ tensors: 'a', weightDecay: 0 }, { tensors: /^[bc]$/, lrScale: 3 }, { tensors: 'd', lrScale: 0 }];
+const COS = { warmup: 5, decay: 'cosine', total: 30, final: 0.1 };
 const SEGMENTED: Record<string, unknown>[] = [
-  { rule: 'dog', base: 'sgd', perTensor: true, tensors: [['a', [37]], ['b', [13, 10]], ['c', [1]], ['d', [700]]] },
+  { rule: 'dog', base: 'sgd', perTensor: true, tensors: T4 },
   { rule: 'dog', base: 'sgd', perTensor: true, average: false, weightDecay: 1e-3, tensors: [['a', [1093]]] },
+  ...[{ base: 'adamw' }, { base: 'adam', weightDecay: 0.01 }, { base: 'nadamw' }, { base: 'sgd', weightDecay: 0.01 }, { base: 'momentum', nesterov: true, weightDecay: 0.01 },
+    { base: 'sign', momentum: 0.9 }, { base: 'normalized', momentum: 0.5, weightDecay: 0.01 }, { rule: 'dog', base: 'sgd', perTensor: true, weightDecay: 0.01 },
+    { rule: 'clara', base: 'adam', weightDecay: 0.01 }, { rule: 'gala', base: 'adam' }, { rule: 'glyder', base: 'momentum', weightDecay: 0.01 }, { rule: 'secant', base: 'sgd' }]
+    .map((c) => ({ ...c, tensors: T4, groups: G3, schedule: COS })),
+  { rule: 'c2min', tensors: T4, groups: [{ tensors: 'b', lrScale: 2 }, { tensors: 'c', lrScale: 0 }], schedule: { warmup: 8 } },
+  { rule: 'p2min', tensors: T4, groups: [{ tensors: 'b', lrScale: 0 }], schedule: { decay: 'linear', total: 25 } },
+  { rule: 'prodigy', base: 'adamw', tensors: T4, groups: [{ tensors: 'a', lrScale: 0 }, { tensors: 'b', weightDecay: 0 }], schedule: { decay: 'wsd', total: 35 } },
+  { rule: 'dadapt', base: 'sgd', weightDecay: 0.01, tensors: T4, groups: [{ tensors: 'c', lrScale: 0 }], schedule: COS },
+  { rule: 'csa', base: 'sgd', schedule: COS },
 ];
 
 b.run();

@@ -12,7 +12,7 @@ h('500 steps on a noisy quadratic, every base and every rule', async () => {
   const ss = await stepsize();
   const parts = [await trajectoryHash(ss)];
   hashes.trajectory = parts.join('');
-  assert.is(hashes.trajectory.length, 304); // 19 parts of 16 hex digits
+  assert.is(hashes.trajectory.length, 320); // 20 parts of 16 hex digits
   console.log(`HASH ${runtimeName()} ${hashes.trajectory}`);
 });
 

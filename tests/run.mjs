@@ -16,7 +16,7 @@
 //   exports   package.json's export conditions resolve 'stepsize' to the right entry
 //   check     npm run check: tsc over src, tests and bench against the built declarations, Biome's linter
 //   docs      docs/options.md is what scripts/docs.mjs generates from src/options.ts
-//   size      npm run size: the inline ESM bundle within its 22 KiB gzipped budget
+//   size      npm run size: the inline ESM bundle within its 26 KiB gzipped budget
 //   tfjs      the TensorFlow.js adapter with tfjs-layers and the cpu backend (Node)
 //   demo      the live demo page in Chromium: trains 200 steps, checks the loss and the plots,
 //             saves tests/artifacts/demo.png
@@ -74,7 +74,7 @@ async function node() {
 
 async function size() {
   const r = await exec(process.execPath, ['scripts/size.mjs']);
-  results.push({ name: 'size', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'inline.js is over its 22 KiB gzipped budget (npm run size)' });
+  results.push({ name: 'size', passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, note: r.code === 0 ? undefined : 'inline.js is over its 26 KiB gzipped budget (npm run size)' });
 }
 
 async function check() {
@@ -322,7 +322,7 @@ async function workerd() {
       try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 100)); }
     }
     if (text === undefined) throw new Error(`workerd did not answer: ${log}`);
-    if (/^[0-9a-f]{304}$/.test(text)) { hashes.workerd = text; passed++; } else { failed++; note = `answered ${text.slice(0, 200)}`; }
+    if (/^[0-9a-f]{320}$/.test(text)) { hashes.workerd = text; passed++; } else { failed++; note = `answered ${text.slice(0, 200)}`; }
     const viaDefault = await (await fetch(`http://127.0.0.1:${port}/default`)).text();
     if (viaDefault === text) passed++; else { failed++; note = 'the edge entry\'s default load() gave another hash'; }
     console.log(`workerd: load({ module }) and load() answered ${text.slice(0, 32)}…`);

@@ -58,5 +58,21 @@ export async function trajectoryHash(ss: Stepsize): Promise<string> {
       parts.push(opt.paramsHash());
     }
   }
+  {
+    // groups (per-tensor LR scale and decay, a frozen tensor, measured step norms) under a warmup + cosine schedule
+    const opt = ss.create({
+      tensors: [['w', [30, 20]], ['b', [20]], ['h', [20, 5]], ['f', [77]]], base: 'adamw', lr: 0.01, weightDecay: 0.1,
+      groups: [{ tensors: 'b', weightDecay: 0 }, { tensors: 'h', lrScale: 5 }, { tensors: 'f', lrScale: 0 }],
+      schedule: { warmup: 50, decay: 'cosine', total: 400, final: 0.05 },
+    });
+    const r = rng(46);
+    for (let i = 0; i < opt.params.length; i++) opt.params[i] = 2 * r() - 1;
+    for (let t = 0; t < 500; t++) {
+      const p = opt.params, g = opt.grads;
+      for (let i = 0; i < p.length; i++) g[i] = (1 + (i % 7)) * (p[i] - 0.25) + 0.1 * (2 * r() - 1);
+      opt.step();
+    }
+    parts.push(opt.paramsHash());
+  }
   return parts.join('');
 }
