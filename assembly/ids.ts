@@ -30,6 +30,7 @@ export const HP_minimum: i32 = 18;       // plateau: the smallest m
 export const HP_maximize: i32 = 19;      // plateau: 1 when a larger metric is better
 export const HP_absolute: i32 = 20;      // plateau: 1 when the threshold is absolute, 0 relative
 export const HP_measure: i32 = 21;       // 1: the bases' update passes measure each segment's ‖Δx‖² (groups' stats)
+export const HP_ema: i32 = 22;           // the EMA's decay (0: no EMA of the weights)
 /** The first slot of a rule's own options (HP_<rule>_<option> = OWN_HP + the option's index in its description). */
 export const OWN_HP: i32 = 24;
 

@@ -2,8 +2,9 @@
 //   init(base, rule, n)             lays out memory once (hyperparameters already written)
 //   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
-import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper, setState } from './layout';
-import { HP_weightDecay, S_applied, S_plateauScale } from './ids';
+import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper, state, setState } from './layout';
+import { HP_weightDecay, HP_ema, S_applied, S_plateauScale, S_step, OK } from './ids';
+import { emaUpdate } from './ema';
 import { INIT_BASE, INIT_RULE } from './ids';
 import { baseSlots } from './bases/index';
 import {
@@ -41,7 +42,8 @@ export function init(base: i32, rule: i32, n: u32): i32 {
   store<i32>(BASE + H_BASE, base);
   store<i32>(BASE + H_RULE, rule);
   setState(S_applied, 1); setState(S_plateauScale, 1); // (the schedule's factors start at 1)
-  return layout(n, <u32>slotsFor(base, rule), scratchVectors(rule, base), hyper(HP_weightDecay));
+  // the EMA of the weights, when asked, is the last saved slot (checkpoints carry it as 'ema')
+  return layout(n, <u32>slotsFor(base, rule) + (hyper(HP_ema) > 0 ? 1 : 0), scratchVectors(rule, base), hyper(HP_weightDecay));
 }
 
 // Addresses are u32; JS reads an i32 result as signed, so the loader takes them >>> 0.
@@ -60,8 +62,13 @@ export function grads(): usize { return G; }
 export function step(loss: f64, hasLoss: i32): i32 {
   clearPadding(P); clearPadding(G); // (JS views span the padding: what a caller wrote there is not data)
   beginStep();
-  return ruleStep(load<i32>(BASE + H_RULE), load<i32>(BASE + H_BASE), loss);
+  const code = ruleStep(load<i32>(BASE + H_RULE), load<i32>(BASE + H_BASE), loss);
+  if (code == OK && hyper(HP_ema) > 0) emaUpdate(emaPtr(), hyper(HP_ema), state(S_step) == 1);
+  return code;
 }
+
+/** The EMA of the weights (the last saved slot), or 0 without one. */
+export function emaPtr(): usize { return hyper(HP_ema) > 0 ? slot(load<u32>(BASE + H_SAVED) - 1) : 0; }
 
 // Closure rules: the loader asks how many gradient evaluations the next step needs, and for
 // each one moves params to the point (probeEnter), calls the closure with the gradient view

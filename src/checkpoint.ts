@@ -90,7 +90,7 @@ export function writeCheckpoint(x: Exports, t: Tables, config: Config, layout: L
     if (!Number.isFinite(v)) fail('E_STATE', `the optimizer's '${name}' is ${v}; a checkpoint never holds NaN or ±Infinity`);
   }
   const { base, rule, ...options } = config;
-  const roles = vectorRoles(base, rule);
+  const roles = vectorRoles(base, rule, config.ema !== undefined);
   const n = layout.n;
   const desc: Descriptor = {
     base, rule, options, tensors: layout.tensors.map((tt) => [tt.name, tt.shape]), n, state, stats,
@@ -145,7 +145,7 @@ export function restoreOptimizer(module: WebAssembly.Module, t: Tables, bytes: u
   const desc = parseDescriptor(buf.subarray(HEAD, HEAD + D));
   const { config, layout } = checkDescriptor(desc, V, t);
   // every vector value, before any memory is laid out for them
-  const roles = vectorRoles(config.base, config.rule);
+  const roles = vectorRoles(config.base, config.rule, config.ema !== undefined);
   const floats = new Float32Array(buf.buffer, buf.byteOffset + HEAD + D, V / 4);
   const order = desc.vectors.map((v) => v.role);
   for (const [k, role] of order.entries()) {
@@ -221,7 +221,7 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
     throw rewrap(e, 'holds invalid groups');
   }
   // vectors: exactly this base and rule's roles, each of n floats, adding up to V bytes
-  const roles = vectorRoles(config.base, config.rule);
+  const roles = vectorRoles(config.base, config.rule, config.ema !== undefined);
   const given = d.vectors.map((v) => (v !== null && typeof v === 'object' ? (v as { role?: unknown }).role : v));
   if (given.length !== roles.length || roles.some((r) => !given.includes(r)) || new Set(given).size !== given.length) {
     bad(`checkpoint vectors are ${describe(given)}; a ${config.base}/${config.rule} optimizer keeps ${roles.join(', ')}`);

@@ -62,6 +62,7 @@ export class Optimizer<R extends RuleName = RuleName> {
   #params: Float32Array;
   #grads: Float32Array;
   #average: Float32Array | null;
+  #ema: Float32Array | null;
   #state: Float64Array;
   #stats: Float64Array;
   #busy = false;
@@ -81,6 +82,8 @@ export class Optimizer<R extends RuleName = RuleName> {
     this.#grads = new Float32Array(buf, addr(exports.grads()), layout.span);
     const avg = addr(exports.average());
     this.#average = avg === 0 ? null : new Float32Array(buf, avg, layout.span);
+    const e = addr(exports.emaPtr());
+    this.#ema = e === 0 ? null : new Float32Array(buf, e, layout.span);
     this.#state = headerRegion(exports, tables, 'STATE');
     this.#stats = headerRegion(exports, tables, 'STATS');
     live++;
@@ -115,6 +118,12 @@ export class Optimizer<R extends RuleName = RuleName> {
    * at these parameters, as the paper of a rule that keeps one does); null for rules that keep none.
    */
   get average(): Float32Array | null { this.#live(); return this.#average; }
+  /**
+   * With `ema`: the exponential moving average of the weights, a Float32Array view laid out as
+   * `params` (e = x after the first step, then e ← ema·e + (1 − ema)·x after every completed
+   * one); null without. Checkpoints carry it.
+   */
+  get ema(): Float32Array | null { this.#live(); return this.#ema; }
   /**
    * @internal Each segment's six sums from the last pass that made sums (tensor order; one
    * segment without tensors). For tests of the segment machinery; not part of the API.
@@ -373,7 +382,7 @@ export class Optimizer<R extends RuleName = RuleName> {
     if (this.#x) live--;
     this.#x = null;
     this.#params = this.#grads = new Float32Array(0);
-    this.#average = null;
+    this.#average = this.#ema = null;
     this.#state = this.#stats = new Float64Array(0);
   }
 }
@@ -420,7 +429,7 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
       '(about 10 GiB on 64-bit V8, which allows ~12,800 at once): dispose() the ones you no longer need');
   }
   const base = baseId(config.base), rule = RULES.indexOf(config.rule);
-  const vectors = x.vectorsFor(base, rule); // params, grads, the saved and the scratch vectors
+  const vectors = x.vectorsFor(base, rule) + (config.ema !== undefined ? 1 : 0); // params, grads, the saved (and the EMA) and the scratch vectors
   // the segments: each tensor's length (or n), in the table the module reserves after its header
   const lengths = segmentLengths(compact), c = tables.consts, stride = c.get('SEG_BYTES')! / 4;
   const table = addr(x.segments(lengths.length));

@@ -34,6 +34,8 @@ export interface LayoutOptions {
   schedule?: ScheduleOptions;
   /** Parameter groups (needs `tensors`): each tensor takes the first group that matches it; the others take the top-level values. */
   groups?: readonly GroupOptions[];
+  /** Keep an exponential moving average of the weights with this decay, in (0, 1) (e.g. 0.999): opt.ema views it. */
+  ema?: number;
 }
 
 type Rules = (typeof RULE_LIST)[number];
@@ -68,6 +70,8 @@ export interface Config extends Hyperparameters {
   schedule: Schedule;
   /** The groups resolved against the tensors (names, never matchers); absent without groups. */
   groups?: readonly Group[];
+  /** The EMA's decay; absent without one. */
+  ema?: number;
   readonly [option: string]: unknown;
 }
 
@@ -79,7 +83,7 @@ export const COMMON_STATE: Record<string, StateKind> = {
 /** The value of common state that checkpoints written before it existed lack (0.5.0 added the schedule's). */
 export const STATE_ADDED: Record<string, number> = { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 };
 
-const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups'];
+const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups', 'ema'];
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], def?: T): T {
   if (value === undefined && def !== undefined) return def;
@@ -132,6 +136,12 @@ export function resolveConfig(options: Record<string, unknown>): Config {
       `('${key}' is ${owners.join(' and ')})`);
   }
   const out: Record<string, unknown> = { base, rule, nonFinite, schedule: resolveSchedule(options.schedule) };
+  if (options.ema !== undefined) {
+    if (typeof options.ema !== 'number' || !(options.ema > 0 && options.ema < 1)) {
+      fail('E_OPTION', `option 'ema' must be a number in (0, 1), the moving average's decay (e.g. 0.999); got ${describe(options.ema)}`);
+    }
+    out.ema = options.ema;
+  }
   const ruleLr = typeof spec.lr === 'function' ? spec.lr(base) : spec.lr;
   for (const name of baseNames) {
     const given = options[name];
@@ -170,10 +180,10 @@ function smallestAbove(limit: number, scale: number): number {
   }
 }
 
-/** The saved state vectors of this base under this rule, in slot order, by role. */
-export function vectorRoles(base: BaseName, rule: RuleName): string[] {
+/** The saved state vectors of this base under this rule, in slot order, by role (with `ema`, the EMA of the weights last). */
+export function vectorRoles(base: BaseName, rule: RuleName, ema = false): string[] {
   const v = ruleOf(rule).vectors ?? [];
-  return ['params', ...(typeof v === 'function' ? v(base) : [...BASE_VECTORS[base], ...v])];
+  return ['params', ...(typeof v === 'function' ? v(base) : [...BASE_VECTORS[base], ...v]), ...(ema ? ['ema'] : [])];
 }
 
 /** The scalar state of a rule, by name (common names first, then the rule's as '<rule>.<name>'), and what each may hold. */
@@ -216,6 +226,7 @@ export function encodeHyper(config: Config, tables: Tables, out: Float64Array): 
   hyper('skipNonFinite', config.nonFinite === 'skip' ? 1 : 0);
   encodeSchedule(config.schedule, tables, out);
   if (config.groups) hyper('measure', ruleOf(config.rule).stepNorms === false ? 0 : 1);
+  if (config.ema !== undefined) hyper('ema', config.ema);
 }
 
 export { BASES, RULE_LIST, HYPERS, BASE_OPTIONS };

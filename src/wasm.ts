@@ -38,6 +38,7 @@ export interface Exports {
   stateFinite(): number;
   slotsFinite(): number;
   report(metric: number): void;
+  emaPtr(): number;
 }
 
 export interface Tables {

@@ -7,6 +7,7 @@ import './segments.test.js';
 import './bases.test.js';
 import './schedule.test.js';
 import './groups.test.js';
+import './ema.test.js';
 import './checkpoint.test.js';
 import './rules.test.js';
 import './behaviour.test.js';

@@ -1,0 +1,24 @@
+// The exponential moving average of the weights (option `ema`): after every completed step (an
+// ELRA retrace is one; a refused step, a diverged one and a closure's probe points are not),
+//   e ← x after the first step,  then  e ← d·e + (1 − d)·x
+// in float32 (d and 1 − d rounded to float32), over the segments that train (a frozen tensor's
+// e stays the x it was copied from). One pass over x and e after the rule's update: not fused
+// into the update passes (that would save reading x again: ~1 of the pass's 3 vector streams).
+import { P, NPAD } from './layout';
+import { pass, splat, none } from './loops';
+
+/** a: x, b: e; k0: d, k1: 1 − d. */
+@final export class Ema {
+  // @ts-ignore: decorator
+  @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
+    k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
+    v128.store(b, f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, v128.load(a))));
+    return f32x4.splat(0);
+  }
+}
+
+export function emaUpdate(e: usize, decay: f64, first: bool): void {
+  if (first) { memory.copy(e, P, <usize>NPAD << 2); return; }
+  const z = none();
+  pass<Ema>(NPAD, P, e, P, P, P, P, splat(decay), splat(1 - decay), z, z, z, z, z, z, z, z, 0);
+}
