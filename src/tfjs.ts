@@ -115,8 +115,9 @@ export class StepsizeOptimizer extends Optimizer {
     }
     if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
     if (transfer !== 'auto' && transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'auto', 'packed' or 'variables'; got ${String(transfer)}`);
-    // getConfig() wrote ±Infinity as strings (JSON has no Infinity)
+    // getConfig() wrote ±Infinity as strings (JSON has no Infinity), and groups' RegExps as { regexp, flags }
     for (const [k, v] of Object.entries(rest)) if (v === 'Infinity' || v === '-Infinity') rest[k] = Number(v);
+    if (Array.isArray(rest.groups)) rest.groups = rest.groups.map((g) => (isObject(g) ? { ...g, tensors: mapMatchers(g.tensors, fromJson) } : g));
     this.#ss = given ? (ssOrOptions as Stepsize | null) ?? null : null;
     this.options = rest;
     this.transfer = transfer;
@@ -160,7 +161,8 @@ export class StepsizeOptimizer extends Optimizer {
           `the model has ${vars.length} trainable variables of sizes ${vars.map((v) => v.size).join(', ')} (${names.join(', ')})`);
       }
     } else {
-      const tensors: [string, number[]][] = vars.map((v, k) => [`v${k}`, [v.size]]);
+      // the optimizer's tensors are the variables, by name: `groups` match them
+      const tensors: [string, number[]][] = vars.map((v) => [v.name, [v.size]]);
       opt = this.#stepsize().create({ ...this.options, tensors } as never);
     }
     for (const [k, v] of vars.entries()) v.offset = opt.tensors[k].offset; // (each variable is a segment: the core pads between them)
@@ -304,10 +306,28 @@ export class StepsizeOptimizer extends Optimizer {
     return this.#stepsize().rules.find((r) => r.id === rule)!.step;
   }
 
-  /** create()'s options, JSON-safe (±Infinity as strings), for tfjs's model.save. */
+  /**
+   * The moving average of the weights (option `ema`), as one new tensor per variable, by
+   * variable name (the caller disposes them), e.g. to evaluate or export the averaged model;
+   * empty before the first step and without `ema`.
+   */
+  emaWeights(): NamedTensorMap {
+    const e = this.#opt?.ema, out: NamedTensorMap = {};
+    if (!e || !this.#vars.length) return out;
+    for (const v of this.#vars) out[v.name] = tensor(e.slice(v.offset, v.offset + v.size), v.shape, 'float32');
+    return out;
+  }
+
+  /** Feeds a `schedule` with decay 'plateau' (the core's report()); the metric is e.g. the validation loss. */
+  report(metric: number): void {
+    (this.#opt ?? fail('E_STATE', 'report() needs the optimizer to have stepped once (it is laid out on the first step)')).report(metric);
+  }
+
+  /** create()'s options, JSON-safe (±Infinity as strings, groups' RegExps as { regexp, flags }), for tfjs's model.save. */
   override getConfig(): Record<string, never> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.options)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+    if (Array.isArray(out.groups)) out.groups = out.groups.map((g) => (isObject(g) ? { ...g, tensors: mapMatchers(g.tensors, toJson) } : g));
     if (this.transfer !== 'auto') out.transfer = this.transfer;
     return out as Record<string, never>;
   }
@@ -334,7 +354,8 @@ export class StepsizeOptimizer extends Optimizer {
     const bytes = (await ck.tensor.bytes() as Uint8Array[])[0];
     const restored = this.#ss.restore(bytes);
     // what this optimizer's options make (the descriptions' defaults filled in) must be what was saved
-    const probe = this.#ss.create({ ...this.options, size: 0 } as never), want = probe.config;
+    const { groups: _, ...options } = this.options; // (groups name tensors, which a probe of size 0 has none of)
+    const probe = this.#ss.create({ ...options, size: 0 } as never), want = probe.config;
     probe.dispose();
     const { rule, base } = restored.config;
     if (want.rule !== rule || want.base !== base) {
@@ -354,6 +375,18 @@ export class StepsizeOptimizer extends Optimizer {
 }
 
 serialization.registerClass(StepsizeOptimizer);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const mapMatchers = (m: unknown, f: (x: unknown) => unknown): unknown => (Array.isArray(m) ? m.map(f) : f(m));
+/** A group's matcher as JSON: a name as is, a RegExp as { regexp, flags }; a test (a function) cannot be saved. */
+function toJson(m: unknown): unknown {
+  if (m instanceof RegExp) return { regexp: m.source, flags: m.flags };
+  if (typeof m === 'function') {
+    fail('E_OPTION', 'a group whose tensors are a (name) => boolean test cannot be saved with the model (model.save writes the optimizer\'s config as JSON): give names or RegExps');
+  }
+  return m;
+}
+const fromJson = (m: unknown): unknown => (isObject(m) && typeof m.regexp === 'string' ? new RegExp(m.regexp, typeof m.flags === 'string' ? m.flags : '') : m);
 
 /** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {

@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 // @ts-ignore: resolved at run time next to this bundle (build/tfjs.js)
 import { tfOptimizer, StepsizeOptimizer, CHECKPOINT_WEIGHT } from '../build/tfjs.js';
 import { rng } from './rng.js';
+import { throwsCode } from './util.js';
 
 const t = suite('tfjs adapter');
 
@@ -144,7 +145,11 @@ async function saveAndLoad(m: tfl.LayersModel): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory({ ...copy, weightData: (weightData as ArrayBuffer).slice(0) }));
 }
 
-for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'adam' }, { base: 'adam', transfer: 'packed' }] as { rule?: string; base: string; transfer?: 'packed' | 'variables' }[]) {
+const RECIPE = {
+  base: 'adamw', weightDecay: 0.05, ema: 0.9, schedule: { warmup: 5, decay: 'cosine', total: 40, final: 0.1 },
+  groups: [{ tensors: /bias$/, weightDecay: 0 }, { tensors: [/^dense_Dense\d+\/kernel$/], lrScale: 2 }],
+};
+for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam' }, { rule: 'dadapt', base: 'adam' }, { base: 'adam', transfer: 'packed' }, RECIPE] as { rule?: string; base: string; transfer?: 'packed' | 'variables' }[]) {
   t(`model.save({ includeOptimizer }) and loadLayersModel continue ${cfg.rule ?? 'constant'}/${cfg.base}${cfg.transfer ? ` (${cfg.transfer})` : ''} bit for bit like an uninterrupted run`, async () => {
     await tf.setBackend('cpu');
     const { xs, ys } = data();
@@ -165,6 +170,30 @@ for (const cfg of [{ rule: 'clara', base: 'adam' }, { rule: 'gala', base: 'adam'
     a.dispose(); b.dispose(); xs.dispose(); ys.dispose();
   });
 }
+
+t('groups by variable name, a schedule and the EMA: as the core takes them; emaWeights(); report(); a test matcher cannot be saved', async () => {
+  await tf.setBackend('cpu');
+  const { xs, ys } = data();
+  const m = model();
+  const opt = await tfOptimizer({ ...RECIPE, schedule: { warmup: 3, decay: 'plateau', patience: 0 } });
+  m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
+  await m.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+  const core = opt.core!;
+  const names = m.trainableWeights.map((w) => w.val.name);
+  assert.equal(core.tensors.map((t) => t.name), names, 'the core\'s tensors are the variables, by name');
+  assert.equal(core.config.groups!.map((g) => g.tensors), [names.filter((n) => n.endsWith('bias')), names.filter((n) => n.endsWith('kernel'))]);
+  assert.is(core.stats.schedule, 1, 'past the warmup');
+  opt.report(1); opt.report(2);
+  await m.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+  assert.is(core.stats.schedule, 0.1, 'the plateau reduced the step');
+  const ema = opt.emaWeights();
+  assert.equal(Object.keys(ema), names);
+  for (const t of core.tensors) assert.equal([...ema[t.name].dataSync()], [...core.ema!.subarray(t.offset, t.offset + t.length)], `ema of ${t.name}`);
+  for (const x of Object.values(ema)) x.dispose();
+  const fn = await tfOptimizer({ base: 'adamw', groups: [{ tensors: (n: string) => n.endsWith('bias'), weightDecay: 0 }] });
+  throwsCode(() => fn.getConfig(), 'E_OPTION', /cannot be saved with the model/);
+  m.dispose(); xs.dispose(); ys.dispose();
+});
 
 t('a model saved before its first step (its optimizer has only the iteration count) loads and trains', async () => {
   await tf.setBackend('cpu');
