@@ -179,7 +179,7 @@ t('groups by variable name, a schedule and the EMA: as the core takes them; emaW
   m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
   await m.fit(xs, ys, { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
   const core = opt.core!;
-  const names = m.trainableWeights.map((w) => w.val.name);
+  const names = m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val.name); // (the tfjs variables' names, which the core's tensors take)
   assert.equal(core.tensors.map((t) => t.name), names, 'the core\'s tensors are the variables, by name');
   assert.equal(core.config.groups!.map((g) => g.tensors), [names.filter((n) => n.endsWith('bias')), names.filter((n) => n.endsWith('kernel'))]);
   assert.is(core.stats.schedule, 1, 'past the warmup');
