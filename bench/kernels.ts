@@ -121,6 +121,31 @@ async function main(): Promise<void> {
         },
       });
     }
+    // what the training-recipe features cost beside the plain step: 8 tensors (segments), 8
+    // parameter groups over them (each its own LR scale and decay, step norms measured), a
+    // warmup + cosine schedule, and the EMA of the weights
+    if (n >= 1e6) {
+      const eight = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`t${k}`, [n / 8]]));
+      for (const base of ['sgd', 'adamw'] as const) {
+        // (sgd's default has no decay: its groups scale the LR only, so both rows run the same form)
+        const groups = Array.from({ length: 8 }, (_, k) => ({ tensors: `t${k}`, lrScale: 1 + k / 8, ...(base === 'adamw' ? { weightDecay: k % 2 ? 0 : 0.01 } : {}) }));
+        for (const [label, extra] of [
+          ['8 tensors', { tensors: eight }], ['8 groups', { tensors: eight, groups }], ['8 groups measured', { tensors: eight, groups, measureSteps: true }],
+          ['+ schedule', { size: n, schedule: { warmup: 10, decay: 'cosine', total: 1e9 } }], ['+ ema', { size: n, ema: 0.999 }],
+        ] as const) {
+          const name = `stepsize ${base} ${label}`;
+          contenders.push({
+            name, group: `feature:${base}`, setup: () => {
+              const opt = ss.create({ base, lr: 1e-3, ...extra } as any);
+              const g = opt.grads;
+              for (let i = 0; i < g.length; i++) g[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+              contenders.find((c) => c.name === name)!.teardown = () => opt.dispose();
+              return () => opt.step();
+            },
+          });
+        }
+      }
+    }
     // the learning-rate rules, at the sizes where their cost per parameter is settled
     if (n >= 1e6) {
       for (const r of RULE_PAIRS) {
@@ -214,6 +239,16 @@ async function main(): Promise<void> {
     for (const name of ['sgd', 'momentum', 'adam', 'clara/sgd', 'clara/adam']) {
       if (n < 1e6 && name.startsWith('clara')) continue;
       goals.push({ goal: `inline ${name} / stepsize ${name}`, n, value: ns(`inline ${name}`, n) / ns(`stepsize ${name}`, n), target: 'none' });
+    }
+  }
+  for (const n of SIZES.filter((s) => s >= 1e6)) {
+    // the features' cost (reported, no goal): groups against the same tensors without them
+    for (const base of ['sgd', 'adamw']) {
+      goals.push({ goal: `${base} 8 tensors / ${base}`, n, value: ns(`stepsize ${base} 8 tensors`, n) / ns(`stepsize ${base}`, n), target: 'none' });
+      goals.push({ goal: `${base} 8 groups / ${base} 8 tensors`, n, value: ns(`stepsize ${base} 8 groups`, n) / ns(`stepsize ${base} 8 tensors`, n), target: 'none' });
+      goals.push({ goal: `${base} 8 groups measured / ${base} 8 groups`, n, value: ns(`stepsize ${base} 8 groups measured`, n) / ns(`stepsize ${base} 8 groups`, n), target: 'none' });
+      goals.push({ goal: `${base} + schedule / ${base}`, n, value: ns(`stepsize ${base} + schedule`, n) / ns(`stepsize ${base}`, n), target: 'none' });
+      goals.push({ goal: `${base} + ema / ${base}`, n, value: ns(`stepsize ${base} + ema`, n) / ns(`stepsize ${base}`, n), target: 'none' });
     }
   }
   for (const n of SIZES.filter((s) => s >= 1e6)) {

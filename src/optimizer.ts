@@ -40,7 +40,7 @@ type LooseStats = CommonStats & { /** steps that were retraced (rules that take 
 
 /** A parameter group as opt.groups reports it. */
 export interface GroupStats extends Group {
-  /** ‖Δx‖ of the group's tensors at the last step (0 frozen or before the first step; NaN where the rule does not measure it) */
+  /** ‖Δx‖ of the group's tensors at the last step, with `measureSteps` (0 frozen or before the first step; NaN without it or where the rule does not measure it) */
   readonly stepNorm: number;
 }
 
@@ -205,8 +205,9 @@ export class Optimizer<R extends RuleName = RuleName> {
   /**
    * The parameter groups, resolved (each with the tensors it took), in the order of `groups`,
    * then the tensors no group took (when there are any), each with its step norm ‖Δx‖ at the
-   * last step (0 for a frozen group; float32 sums, for telemetry; NaN for the rules whose update
-   * does not measure it, docs/options.md). Empty without groups.
+   * last step when created with `measureSteps: true` (0 for a frozen group; float32 sums, for
+   * telemetry; NaN otherwise, and for the rules whose update does not measure it). Empty
+   * without groups.
    */
   get groups(): readonly GroupStats[] {
     const x = this.#live(), groups = this.config.groups;
@@ -214,7 +215,7 @@ export class Optimizer<R extends RuleName = RuleName> {
     const { tensors, table } = this.#layout, names = tensors.map((t) => t.name), v = tensorValues(this.config as Config, names.length, names);
     const rest = names.filter((_, k) => v.group[k] < 0);
     const all = [...groups, ...(rest.length ? [{ tensors: rest, lrScale: 1, ...(this.config.weightDecay === undefined ? {} : { weightDecay: this.config.weightDecay as number }) }] : [])];
-    const measured = ruleOf(this.config.rule).stepNorms !== false;
+    const measured = this.config.measureSteps === true && ruleOf(this.config.rule).stepNorms !== false;
     return all.map((g, k) => {
       let sq = 0;
       v.group.forEach((gk, t) => { if ((gk < 0 ? groups.length : gk) === k) sq += segmentRegion(x, this.#t, table!, t, 'SEG_MOVED', 1)[0]; });

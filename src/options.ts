@@ -36,6 +36,8 @@ export interface LayoutOptions {
   groups?: readonly GroupOptions[];
   /** Keep an exponential moving average of the weights with this decay, in (0, 1) (e.g. 0.999): opt.ema views it. */
   ema?: number;
+  /** Measure each group's step norm (opt.groups[].stepNorm) in the update passes; default false (it costs the bases' loops up to ~1.5×). */
+  measureSteps?: boolean;
 }
 
 type Rules = (typeof RULE_LIST)[number];
@@ -72,6 +74,8 @@ export interface Config extends Hyperparameters {
   groups?: readonly Group[];
   /** The EMA's decay; absent without one. */
   ema?: number;
+  /** true when the update passes measure each group's step norm; absent otherwise. */
+  measureSteps?: true;
   readonly [option: string]: unknown;
 }
 
@@ -83,7 +87,7 @@ export const COMMON_STATE: Record<string, StateKind> = {
 /** The value of common state that checkpoints written before it existed lack (0.5.0 added the schedule's). */
 export const STATE_ADDED: Record<string, number> = { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 };
 
-const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups', 'ema'];
+const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups', 'ema', 'measureSteps'];
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], def?: T): T {
   if (value === undefined && def !== undefined) return def;
@@ -141,6 +145,10 @@ export function resolveConfig(options: Record<string, unknown>): Config {
       fail('E_OPTION', `option 'ema' must be a number in (0, 1), the moving average's decay (e.g. 0.999); got ${describe(options.ema)}`);
     }
     out.ema = options.ema;
+  }
+  if (options.measureSteps !== undefined && options.measureSteps !== false) {
+    if (options.measureSteps !== true) fail('E_OPTION', `option 'measureSteps' must be true or false; got ${describe(options.measureSteps)}`);
+    out.measureSteps = true;
   }
   const ruleLr = typeof spec.lr === 'function' ? spec.lr(base) : spec.lr;
   for (const name of baseNames) {
@@ -225,7 +233,7 @@ export function encodeHyper(config: Config, tables: Tables, out: Float64Array): 
   }
   hyper('skipNonFinite', config.nonFinite === 'skip' ? 1 : 0);
   encodeSchedule(config.schedule, tables, out);
-  if (config.groups) hyper('measure', ruleOf(config.rule).stepNorms === false ? 0 : 1);
+  if (config.measureSteps) hyper('measure', 1);
   if (config.ema !== undefined) hyper('ema', config.ema);
 }
 

@@ -94,7 +94,7 @@ const SEGMENTED: Record<string, unknown>[] = [
   ...[{ base: 'adamw' }, { base: 'adam', weightDecay: 0.01 }, { base: 'nadamw' }, { base: 'sgd', weightDecay: 0.01 }, { base: 'momentum', nesterov: true, weightDecay: 0.01 },
     { base: 'sign', momentum: 0.9 }, { base: 'normalized', momentum: 0.5, weightDecay: 0.01 }, { rule: 'dog', base: 'sgd', perTensor: true, weightDecay: 0.01 },
     { rule: 'clara', base: 'adam', weightDecay: 0.01 }, { rule: 'gala', base: 'adam' }, { rule: 'glyder', base: 'momentum', weightDecay: 0.01 }, { rule: 'secant', base: 'sgd' }]
-    .map((c, k) => ({ ...c, tensors: T4, groups: G3, schedule: COS, ...(k % 3 === 0 ? { ema: 0.95 } : {}) })),
+    .map((c, k) => ({ ...c, tensors: T4, groups: G3, schedule: COS, ...(k % 3 === 0 ? { ema: 0.95 } : {}), ...(k % 2 === 0 ? { measureSteps: true } : {}) })),
   { rule: 'c2min', tensors: T4, groups: [{ tensors: 'b', lrScale: 2 }, { tensors: 'c', lrScale: 0 }], schedule: { warmup: 8 } },
   { rule: 'p2min', tensors: T4, groups: [{ tensors: 'b', lrScale: 0 }], schedule: { decay: 'linear', total: 25 } },
   { rule: 'prodigy', base: 'adamw', tensors: T4, groups: [{ tensors: 'a', lrScale: 0 }, { tensors: 'b', weightDecay: 0 }], schedule: { decay: 'wsd', total: 35 } },

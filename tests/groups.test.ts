@@ -113,12 +113,12 @@ g('elementwise bases: groups are per-group runs of the same base (lrScale on the
   }
 });
 
-g("opt.groups: each group's ‖Δx‖ of the last step, measured in float64 from the parameters; frozen 0", async () => {
+g("opt.groups with measureSteps: each group's ‖Δx‖ of the last step, against float64 from the parameters; frozen 0", async () => {
   const ss = await stepsize();
   for (const v of [{ base: 'sgd' }, { base: 'adamw' }, { base: 'nadam', weightDecay: 0.01 }, { base: 'momentum', nesterov: true }, { base: 'normalized', momentum: 0.5 },
     { rule: 'dog', base: 'sgd' }, { rule: 'c2min' }, { rule: 'p2min' }, { rule: 'gala', base: 'adam' }, { rule: 'glyder', base: 'momentum' }, { rule: 'prodigy', base: 'adamw' },
     { rule: 'secant', base: 'sign' }, { rule: 'csa', base: 'sgd' }, { rule: 'csa', base: 'adam' }]) {
-    const opt = ss.create({ tensors: { a: [30], f: [50], b: [20], c: [7] }, ...v, groups: [{ tensors: ['a', 'c'], lrScale: v.rule === 'prodigy' ? 1 : 2 }, { tensors: 'f', lrScale: 0 }] } as any);
+    const opt = ss.create({ tensors: { a: [30], f: [50], b: [20], c: [7] }, ...v, measureSteps: true, groups: [{ tensors: ['a', 'c'], lrScale: v.rule === 'prodigy' ? 1 : 2 }, { tensors: 'f', lrScale: 0 }] } as any);
     start(opt, 6);
     for (let s = 0; s < 4; s++) {
       const before = Float64Array.from(opt.params);
@@ -141,9 +141,13 @@ g("opt.groups: each group's ‖Δx‖ of the last step, measured in float64 from
       }
     }
   }
-  const d = ss.create({ tensors: { a: [30], b: [20] }, rule: 'dadapt', base: 'adam', groups: [{ tensors: 'a', lrScale: 0 }] });
+  const d = ss.create({ tensors: { a: [30], b: [20] }, rule: 'dadapt', base: 'adam', measureSteps: true, groups: [{ tensors: 'a', lrScale: 0 }] });
   await drive(ss, d, 1, 90);
   assert.ok(Number.isNaN(d.groups[1].stepNorm), 'a rule that does not measure reports NaN');
+  const off = ss.create({ tensors: { a: [30], b: [20] }, base: 'adam', groups: [{ tensors: 'a', lrScale: 2 }] });
+  await drive(ss, off, 1, 90);
+  assert.ok(off.groups.every((x) => Number.isNaN(x.stepNorm)), 'without measureSteps: NaN');
+  throwsCode(() => ss.create({ size: 2, base: 'sgd', measureSteps: 1 as any }), 'E_OPTION', /'measureSteps' must be true or false/);
   assert.equal(ss.create({ size: 3, base: 'sgd' }).groups, [], 'no groups: empty');
 });
 

@@ -62,7 +62,7 @@ export async function trajectoryHash(ss: Stepsize): Promise<string> {
     // groups (per-tensor LR scale and decay, a frozen tensor, measured step norms) under a warmup + cosine schedule
     const opt = ss.create({
       tensors: [['w', [30, 20]], ['b', [20]], ['h', [20, 5]], ['f', [77]]], base: 'adamw', lr: 0.01, weightDecay: 0.1,
-      groups: [{ tensors: 'b', weightDecay: 0 }, { tensors: 'h', lrScale: 5 }, { tensors: 'f', lrScale: 0 }],
+      groups: [{ tensors: 'b', weightDecay: 0 }, { tensors: 'h', lrScale: 5 }, { tensors: 'f', lrScale: 0 }], measureSteps: true,
       schedule: { warmup: 50, decay: 'cosine', total: 400, final: 0.05 },
     });
     const r = rng(46);
