@@ -4,7 +4,7 @@
 // in float32 (d and 1 − d rounded to float32), over the segments that train (a frozen tensor's
 // e stays the x it was copied from). One pass over x and e after the rule's update: not fused
 // into the update passes (that would save reading x again: ~1 of the pass's 3 vector streams).
-import { P, NPAD } from './layout';
+import { NPAD } from './layout';
 import { pass, splat, none } from './loops';
 
 /** a: x, b: e; k0: d, k1: 1 − d. */
@@ -17,8 +17,9 @@ import { pass, splat, none } from './loops';
   }
 }
 
-export function emaUpdate(e: usize, decay: f64, first: bool): void {
-  if (first) { memory.copy(e, P, <usize>NPAD << 2); return; }
+/** Blends x (the params, or the rule's average: Schedule-Free's x) into the average at e. */
+export function emaUpdate(e: usize, decay: f64, first: bool, x: usize): void {
+  if (first) { memory.copy(e, x, <usize>NPAD << 2); return; }
   const z = none();
-  pass<Ema>(NPAD, P, e, P, P, P, P, splat(decay), splat(1 - decay), z, z, z, z, z, z, z, z, 0);
+  pass<Ema>(NPAD, x, e, x, x, x, x, splat(decay), splat(1 - decay), z, z, z, z, z, z, z, z, 0);
 }

@@ -31,6 +31,7 @@ export const HP_maximize: i32 = 19;      // plateau: 1 when a larger metric is b
 export const HP_absolute: i32 = 20;      // plateau: 1 when the threshold is absolute, 0 relative
 export const HP_measure: i32 = 21;       // 1: the bases' update passes measure each segment's ‖Δx‖² (groups' stats)
 export const HP_ema: i32 = 22;           // the EMA's decay (0: no EMA of the weights)
+export const HP_emaOfAverage: i32 = 23;  // 1: the EMA averages the rule's average (Schedule-Free's x), not params
 /** The first slot of a rule's own options (HP_<rule>_<option> = OWN_HP + the option's index in its description). */
 export const OWN_HP: i32 = 24;
 

@@ -3,7 +3,7 @@
 //   step(loss, hasLoss)             the rule's step: a reduction pass, then a fused update pass
 // plus pointers for the JS views, and the checkpoint helpers.
 import { BASE, P, G, NPAD, NSEG, H_BASE, H_RULE, H_SAVED, SEG_START, SEG_LENGTH, layout, slot, seg, clearPadding, hyper, state, setState } from './layout';
-import { HP_weightDecay, HP_ema, S_applied, S_plateauScale, S_step, OK } from './ids';
+import { HP_weightDecay, HP_ema, HP_emaOfAverage, S_applied, S_plateauScale, S_step, OK } from './ids';
 import { emaUpdate } from './ema';
 import { INIT_BASE, INIT_RULE } from './ids';
 import { baseSlots } from './bases/index';
@@ -63,7 +63,7 @@ export function step(loss: f64, hasLoss: i32): i32 {
   clearPadding(P); clearPadding(G); // (JS views span the padding: what a caller wrote there is not data)
   beginStep();
   const code = ruleStep(load<i32>(BASE + H_RULE), load<i32>(BASE + H_BASE), loss);
-  if (code == OK && hyper(HP_ema) > 0) emaUpdate(emaPtr(), hyper(HP_ema), state(S_step) == 1);
+  if (code == OK && hyper(HP_ema) > 0) emaUpdate(emaPtr(), hyper(HP_ema), state(S_step) == 1, hyper(HP_emaOfAverage) != 0 ? average() : P);
   return code;
 }
 

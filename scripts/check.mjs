@@ -30,7 +30,7 @@ for (const [name, cmd, args] of [
 // in an identifier, or as a path.
 const WORDS = ['constant', 'secant'];
 // 'constant' is also a schedule's decay (the schedule's files, and its DECAY_ id).
-const ALSO = { constant: { files: ['src/schedule.ts', 'assembly/schedule.ts'], line: /DECAY_constant/ } };
+const ALSO = { constant: { files: ['src/schedule.ts', 'assembly/schedule.ts'], line: /DECAY_constant|decay[^'\n]*'constant'/ } };
 const { RULE_LIST } = await loadOptions();
 const files = (dir) => readdirSync(`${root}${dir}`).flatMap((e) => {
   const rel = `${dir}/${e}`;

@@ -341,7 +341,7 @@ input('tensors: a Map, integer-like names in an object, duplicates and empty nam
 input('an option that belongs elsewhere says whose it is and what this configuration takes', async () => {
   const ss = await stepsize();
   throwsCode(() => ss.create({ size: 3, base: 'adam', beta: 0.9 } as any), 'E_OPTION',
-    /option 'beta' does not apply to base 'adam'; it takes lr, beta1, beta2, eps, weightDecay, clipNorm \('beta' is an option of rule 'c2min'\)/);
+    /option 'beta' does not apply to base 'adam'; it takes lr, beta1, beta2, eps, weightDecay, clipNorm \('beta' is an option of rule 'c2min' and an option of rule 'schedulefree'\)/);
   throwsCode(() => ss.create({ size: 3, base: 'sgd', momentum: 0.9 } as any), 'E_OPTION', /'momentum' is a base option of momentum, sign, normalized/);
   throwsCode(() => ss.create({ size: 3, rule: 'gala', base: 'sgd', etaMax: 1e-9 }), 'E_OPTION',
     /'etaMax' \(1e-9\) must not be below 0.00001, the default 'etaMin' of rule 'gala' \(1e-3·lr\)/);

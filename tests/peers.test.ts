@@ -12,7 +12,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, rng, uniform, throwsCode, label } from './util.js';
-import { RefDog, RefLDoG } from './ref-peers.js';
+import { RefDog, RefLDoG, RefScheduleFree } from './ref-peers.js';
 import { readCheckpoint, writeCheckpoint } from './ckfmt.js';
 import { refFor } from './ref-rules.js';
 import { startTrajectory } from './compare.js';
@@ -31,6 +31,10 @@ const CONFIGS: Record<string, unknown>[] = [
   { rule: 'prodigy', base: 'adam', beta1: 0, biasCorrection: true, safeguardWarmup: true, weightDecay: 1e-3 },
   { rule: 'dog', base: 'sgd' },
   { rule: 'dog', base: 'sgd', weightDecay: 1e-3, averageGamma: 2, repsRel: 1e-4 },
+  { rule: 'schedulefree', base: 'sgd', lr: 0.01, schedule: { warmup: 10 } },
+  { rule: 'schedulefree', base: 'sgd', lr: 0.005, beta: 0.95, weightLrPower: 1, r: 1, weightDecay: 1e-3, clipNorm: 50 },
+  { rule: 'schedulefree', base: 'adamw', lr: 0.01, schedule: { warmup: 20 } },
+  { rule: 'schedulefree', base: 'adamw', lr: 0.02, beta: 0.8, beta2: 0.99, weightDecay: 1e-2 },
 ];
 
 const traj = suite('peers: 300-step trajectories vs float64 reference');
@@ -48,7 +52,7 @@ for (const cfg of CONFIGS) {
         opt.step();
         ref.step(0, f32(g));
         track.check(opt, `${prob.name} step ${t}`);
-        if (ref instanceof RefDog) {
+        if (ref instanceof RefDog || ref instanceof RefScheduleFree) {
           const avg = opt.average!;
           for (let i = 0; i < prob.n; i++) {
             const tol = 1e-4 * (track.moved[i] + Math.abs(ref.avg[i])) + 1e-30;
@@ -276,6 +280,39 @@ ldog('a NaN gradient in one tensor changes nothing, in any tensor\'s state', asy
   assert.equal([...b.vectors], [...a.vectors]);
 });
 
+const sf = suite('peers: Schedule-Free');
+
+sf('defaults (lr 1 / 0.0025, β 0.9, p 2, r 0); the decay is refused, warmup is its γ_t; the EMA averages x; x is current after every step', async () => {
+  const ss = await stepsize();
+  const s = ss.create({ size: 3, rule: 'schedulefree', base: 'sgd' }), a = ss.create({ size: 3, rule: 'schedulefree', base: 'adamw' });
+  assert.equal([s.config.lr, s.config.beta, s.config.weightLrPower, s.config.r], [1, 0.9, 2, 0]);
+  assert.equal([a.config.lr, a.config.beta, a.config.beta2, a.config.weightDecay], [0.0025, 0.9, 0.999, 0.01]);
+  for (const decay of ['cosine', 'linear', 'wsd']) {
+    throwsCode(() => ss.create({ size: 3, rule: 'schedulefree', base: 'sgd', schedule: { decay, total: 10 } as any }), 'E_OPTION', /replaces the decay/);
+  }
+  throwsCode(() => ss.create({ size: 3, rule: 'schedulefree', base: 'sgd', schedule: { decay: 'plateau' } }), 'E_OPTION', /replaces the decay/);
+  throwsCode(() => ss.create({ size: 3, rule: 'schedulefree', base: 'adamw', beta1: 0.9 } as any), 'E_OPTION', /'beta1' does not apply/);
+  const o = ss.create({ size: 50, rule: 'schedulefree', base: 'adamw', lr: 0.01, ema: 0.8, schedule: { warmup: 4 } });
+  const r = rng(2);
+  for (let i = 0; i < 50; i++) o.params[i] = 2 * r() - 1;
+  let ema: Float64Array | null = null;
+  for (let t = 0; t < 12; t++) {
+    for (let i = 0; i < 50; i++) o.grads[i] = o.params[i] - 0.5 + 0.1 * r();
+    o.step();
+    assert.is(o.stats.lr, 0.01 * Math.min(1, (t + 1) / 4), `γ_t at ${t}`);
+    const x = Float64Array.from(o.average!);
+    // y = (1 − β)z + βx: x is what the params interpolate towards, stored and current
+    ema = ema === null ? x : ema.map((e, i) => 0.8 * e + 0.2 * x[i]);
+    assert.ok(o.ema!.every((e, i) => Math.abs(e - ema![i]) < 1e-6 * (1 + Math.abs(ema![i]))), `the EMA averages x (step ${t})`);
+  }
+  // a gradient whose float32 squares overflow is refused by the adamw form even when clipped
+  const w = ss.create({ size: 4, rule: 'schedulefree', base: 'adamw', clipNorm: 1 });
+  w.grads.set([3e19, 0, 0, 0]);
+  throwsCode(() => w.step(), 'E_GRADIENT', /2\^64/);
+  assert.is(w.stats.step, 0);
+});
+
 traj.run();
 beh.run();
 ldog.run();
+sf.run();

@@ -187,3 +187,34 @@ export class RefLDoG implements RefRule {
     this.lr = Math.max(...this.eta);
   }
 }
+
+/** Schedule-Free SGD and AdamW (docs/rules/schedulefree.md): x here is y, where the gradient is taken; avg is the average x. */
+export class RefScheduleFree implements RefRule {
+  x: Float64Array; z: Float64Array; avg: Float64Array; v: Float64Array;
+  k = 0; lr = 0; retraced = false; lrMax = 0; weightSum = 0;
+  constructor(readonly cfg: Common & { beta: number; beta2: number; eps: number; weightLrPower: number; r: number; schedule: { warmup: number } }, x: ArrayLike<number>) {
+    this.x = Float64Array.from(x); this.z = Float64Array.from(x); this.avg = Float64Array.from(x); this.v = new Float64Array(x.length);
+  }
+  wants(): boolean { return true; }
+  step(_f: number, g: ArrayLike<number>): void {
+    const cfg = this.cfg, n = this.x.length, t = this.k, w0 = cfg.schedule.warmup;
+    const raw = Math.sqrt(dot(g, g)), c = raw > cfg.clipNorm ? cfg.clipNorm / raw : 1;
+    const gamma = cfg.lr * (t < w0 ? (t + 1) / w0 : 1);
+    this.lrMax = Math.max(this.lrMax, gamma);
+    const w = (t + 1) ** cfg.r * this.lrMax ** cfg.weightLrPower;
+    this.weightSum += w;
+    const ck = this.weightSum > 0 ? w / this.weightSum : 0, bc2 = 1 - cfg.beta2 ** (t + 1);
+    for (let i = 0; i < n; i++) {
+      let u = c * g[i];
+      if (cfg.base === 'adamw') {
+        this.v[i] = cfg.beta2 * this.v[i] + (1 - cfg.beta2) * u * u;
+        u = u / (Math.sqrt(this.v[i] / bc2) + cfg.eps);
+      }
+      this.z[i] -= gamma * (u + cfg.weightDecay * this.x[i]);
+      this.avg[i] = (1 - ck) * this.avg[i] + ck * this.z[i];
+      this.x[i] = (1 - cfg.beta) * this.z[i] + cfg.beta * this.avg[i];
+    }
+    this.k++;
+    this.lr = gamma;
+  }
+}

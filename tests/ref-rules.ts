@@ -1,7 +1,7 @@
 // Plain float64 references of the learning-rate rules, written from docs/rules/<id>.md
 // (not from the kernels): arrays of numbers, one loop per formula.
 
-import { RefDadapt, RefProdigy, RefDog } from './ref-peers.js';
+import { RefDadapt, RefProdigy, RefDog, RefScheduleFree } from './ref-peers.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;
@@ -213,6 +213,7 @@ export function refFor(config: Record<string, any>, x0: ArrayLike<number>): RefR
     case 'dadapt': return new RefDadapt(config as any, x0);
     case 'prodigy': return new RefProdigy(config as any, x0);
     case 'dog': return new RefDog(config as any, x0);
+    case 'schedulefree': return new RefScheduleFree(config as any, x0);
     case 'c2min': return new RefC2min(config as any, x0);
     case 'p2min': return new RefP2min(config as any, x0);
     case 'clara': return new RefClara(config as any, x0);

@@ -12,6 +12,7 @@ export const VARIANTS: Record<string, unknown>[] = [
   { rule: 'glyder', base: 'sgd' }, { rule: 'glyder', base: 'momentum' }, { rule: 'glyder', base: 'adam' },
   { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'momentum' }, { rule: 'dadapt', base: 'adam' }, { rule: 'dadapt', base: 'adamw' },
   { rule: 'prodigy', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' },
+  { rule: 'schedulefree', base: 'sgd' }, { rule: 'schedulefree', base: 'adamw', weightDecay: 0.01 },
 ];
 
 type Rules = readonly { id: string; bases: readonly string[]; step: 'plain' | 'loss' | 'closure' }[];

@@ -68,6 +68,8 @@ export interface RuleDescription extends RuleInfo {
   readonly groupLr?: 'freeze';
   /** @internal false when its update passes do not measure each tensor's step (no stats.groupStepNorms) */
   readonly stepNorms?: false;
+  /** @internal 'average': the `ema` option averages the rule's average (opt.average: the weights it evaluates at), not params */
+  readonly emaOf?: 'average';
   /** @internal the caller sets its LR (setLr), rather than the rule adapting it */
   readonly setLr?: boolean;
   /** @internal checks that span options, after each was checked alone; throws E_OPTION */

@@ -12,8 +12,9 @@ import glyder from './glyder.js';
 import dadapt from './dadapt.js';
 import prodigy from './prodigy.js';
 import dog from './dog.js';
+import schedulefree from './schedulefree.js';
 
-export const RULE_LIST = Object.freeze([constant, c2min, p2min, clara, csa, gala, secant, glyder, dadapt, prodigy, dog] as const);
+export const RULE_LIST = Object.freeze([constant, c2min, p2min, clara, csa, gala, secant, glyder, dadapt, prodigy, dog, schedulefree] as const);
 export type RuleName = (typeof RULE_LIST)[number]['id'];
 /** The rule create() uses when `rule` is left out. */
 export const DEFAULT_RULE = constant.id;
