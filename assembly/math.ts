@@ -59,6 +59,23 @@ export function powf(x: f64, y: f64): f64 {
   return x > 0 ? exp(y * log(x)) : 0;
 }
 
+/** x^y for x ≥ 0 and y ≥ 0: by powi when y is whole (exact for y ≤ 2), else powf (x^0 = 1). */
+export function pow(x: f64, y: f64): f64 {
+  return y == Math.floor(y) && y < 4294967296 ? powi(x, y) : powf(x, y);
+}
+
+/**
+ * ½(1 + cos(π·u)) for u in [0, 1], the cosine schedule's shape: cos²(π·u/2), by the Taylor
+ * series of cos to x^22/22! on [0, π/2] (its remainder is below 2e-17 there). The standard
+ * library's cos, with its general range reduction, was 1.5 KB of code; the schedule needs none.
+ */
+export function halfCosine(u: f64): f64 {
+  const x = 1.5707963267948966 * u, s = x * x;
+  let c: f64 = 1;
+  for (let n = 11; n >= 1; n--) c = 1 - c * s / <f64>((2 * n - 1) * (2 * n)); // Horner: 1 − x²/2(1 − x²/12(…))
+  return c * c;
+}
+
 /** η clamped to [lo, hi] (0 for either: no bound): the optional LR bounds of the rules that take them. */
 export function bound(eta: f64, lo: f64, hi: f64): f64 {
   return Math.max(lo, hi > 0 ? Math.min(hi, eta) : eta);

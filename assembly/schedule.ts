@@ -10,6 +10,7 @@
 //   plateau  m = the factor report() has reduced it to (ReduceLROnPlateau, torch's rules)
 // The plateau's multiplier also scales the warmup (they compose).
 import { hyper, state, setState } from './layout';
+import { halfCosine } from './math';
 import {
   HP_warmup, HP_decay, HP_total, HP_final, HP_decayFraction, HP_factor, HP_patience, HP_threshold, HP_cooldown, HP_minimum,
   HP_maximize, HP_absolute, S_plateauScale, S_plateauBest, S_plateauBad, S_plateauCooldown, S_plateauReports,
@@ -23,7 +24,7 @@ export function scheduleAt(t: f64): f64 {
   if (t < w) m = (t + 1) / w;
   else if (kind == DECAY_cosine || kind == DECAY_linear || kind == DECAY_wsd) {
     if (t >= total) m = fin;
-    else if (kind == DECAY_cosine) m = fin + (1 - fin) * 0.5 * (1 + Math.cos(Math.PI * (t - w) / (total - w)));
+    else if (kind == DECAY_cosine) m = fin + (1 - fin) * halfCosine((t - w) / (total - w));
     else if (kind == DECAY_linear) m = 1 - (1 - fin) * (t - w) / (total - w);
     else {
       const D = hyper(HP_decayFraction) * (total - w), from = total - D;

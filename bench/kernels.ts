@@ -48,6 +48,8 @@ const RULE_PAIRS: { rule: string; base?: string; compare: string; loss?: boolean
   { rule: 'dadapt', base: 'adam', compare: 'adam', peer: true, opts: { growthRate: 1.000001 } },
   { rule: 'prodigy', base: 'adam', compare: 'adam', peer: true, opts: { growthRate: 1.000001 } },
   { rule: 'dog', base: 'sgd', compare: 'sgd', peer: true, opts: { lr: 1e-6 } },
+  { rule: 'schedulefree', base: 'sgd', compare: 'sgd', peer: true, opts: { lr: 1e-6 } },
+  { rule: 'schedulefree', base: 'adamw', compare: 'adamw', peer: true },
   // closure rules: their own cost, with a closure that does nothing (the caller's gradient work excluded)
   { rule: 'gala', base: 'sgd', compare: 'sgd', closure: true },
   { rule: 'gala', base: 'momentum', compare: 'momentum', closure: true },

@@ -153,7 +153,8 @@ export function resolveConfig(options: Record<string, unknown>): Config {
   const ruleLr = typeof spec.lr === 'function' ? spec.lr(base) : spec.lr;
   for (const name of baseNames) {
     const given = options[name];
-    out[name] = checked(name, given !== undefined ? given : name === 'lr' && ruleLr !== undefined ? ruleLr : HYPERS[name].def(base), HYPERS[name].check);
+    const def = name === 'lr' && ruleLr !== undefined ? ruleLr : spec.hyperDefaults?.[name] ?? HYPERS[name].def(base);
+    out[name] = checked(name, given !== undefined ? given : def, HYPERS[name].check);
   }
   for (const [name, o] of Object.entries(spec.options)) {
     const given = options[name];

@@ -9,8 +9,17 @@ const root = new URL('../../', import.meta.url);
 const version = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version;
 const ss = await load();
 const cases = [];
-// (and the configurations that keep state per tensor, which the golden layout's tensors allow)
-for (const cfg of [...VARIANTS, { rule: 'dog', base: 'sgd', perTensor: true }]) {
+// (and the configurations that keep state per tensor, which the golden layout's tensors allow;
+// from 0.5.0 the recipe features: groups, schedules, the EMA)
+const RECIPES = [
+  { base: 'adamw', groups: [{ tensors: 'b', weightDecay: 0 }, { tensors: 'w', lrScale: 2 }], schedule: { warmup: 3, decay: 'cosine', total: 20, final: 0.1 }, ema: 0.9, measureSteps: true },
+  { base: 'sgd', weightDecay: 0.01, groups: [{ tensors: ['b'], lrScale: 0 }], schedule: { decay: 'wsd', total: 14, decayFraction: 0.5 } },
+  { base: 'momentum', schedule: { warmup: 2, decay: 'plateau', patience: 1 } },
+  { rule: 'schedulefree', base: 'adamw', schedule: { warmup: 4 }, ema: 0.9 },
+  { rule: 'dog', base: 'sgd', perTensor: true, groups: [{ tensors: 'b', lrScale: 0 }] },
+  { rule: 'c2min', groups: [{ tensors: 'w', lrScale: 0.5 }], schedule: { decay: 'linear', total: 12 } },
+];
+for (const cfg of [...VARIANTS, { rule: 'dog', base: 'sgd', perTensor: true }, ...RECIPES]) {
   const n = GOLDEN_TENSORS.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0);
   const opt = ss.create({ tensors: GOLDEN_TENSORS, lr: stepForm(ss.rules, cfg.rule) === 'loss' ? 1e-3 : 0.01, params: goldenParams(n), ...cfg } as any);
   await goldenDrive(ss, opt, GOLDEN_STEPS);

@@ -286,7 +286,7 @@ sf('defaults (lr 1 / 0.0025, β 0.9, p 2, r 0); the decay is refused, warmup is 
   const ss = await stepsize();
   const s = ss.create({ size: 3, rule: 'schedulefree', base: 'sgd' }), a = ss.create({ size: 3, rule: 'schedulefree', base: 'adamw' });
   assert.equal([s.config.lr, s.config.beta, s.config.weightLrPower, s.config.r], [1, 0.9, 2, 0]);
-  assert.equal([a.config.lr, a.config.beta, a.config.beta2, a.config.weightDecay], [0.0025, 0.9, 0.999, 0.01]);
+  assert.equal([a.config.lr, a.config.beta, a.config.beta2, a.config.weightDecay], [0.0025, 0.9, 0.999, 0]);
   for (const decay of ['cosine', 'linear', 'wsd']) {
     throwsCode(() => ss.create({ size: 3, rule: 'schedulefree', base: 'sgd', schedule: { decay, total: 10 } as any }), 'E_OPTION', /replaces the decay/);
   }

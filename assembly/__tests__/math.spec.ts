@@ -1,6 +1,6 @@
 // The small scalar exp, log and powers (assembly/math.ts) against the standard library's
 // (musl's, correctly rounded in almost every case), in units in the last place.
-import { exp, log, powi, powf } from '../math';
+import { exp, log, powi, powf, pow, halfCosine } from '../math';
 
 /** Distance in ulps between two finite doubles of the same sign. */
 function ulps(a: f64, b: f64): f64 {
@@ -75,5 +75,17 @@ describe('math', () => {
     }
     expect(wf).toBeLessThan(1e-13);
     expect(powf(0, 0.8)).toBe(0);
+    expect(pow(0.3, 2)).toBe(0.3 * 0.3);
+    expect(pow(5, 0)).toBe(1);
+    expect(Math.abs(pow(7, 0.5) - Math.sqrt(7))).toBeLessThan(1e-15);
+  });
+  it('halfCosine is ½(1 + cos πu) on [0, 1] within 4e-16', () => {
+    let worst: f64 = 0;
+    for (let i = 0; i <= 100000; i++) {
+      const u = <f64>i / 100000;
+      worst = Math.max(worst, Math.abs(halfCosine(u) - 0.5 * (1 + Math.cos(Math.PI * u))));
+    }
+    expect(worst).toBeLessThan(4e-16);
+    expect(halfCosine(0)).toBe(1);
   });
 });

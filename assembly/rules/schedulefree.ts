@@ -16,7 +16,7 @@ import { BASE_adamw, HP_schedulefree_beta, HP_schedulefree_weightLrPower, HP_sch
 import { finiteAfter } from '../simd';
 import { copy, normSq, pass, splat } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish, lrNow, wideGrad } from '../step';
-import { powi } from '../math';
+import { powi, pow } from '../math';
 
 // @ts-ignore: decorator
 @inline const SGD = 0;
@@ -69,7 +69,7 @@ export function schedulefreeStep(base: i32, loss: f64): i32 {
   const clip = clipScale(gg), t = state(S_step), first = t == 0;
   const gamma = lrNow(); // (the schedule's warmup is in it)
   const lrMax = Math.max(first ? 0 : state(S_schedulefree_lrMax), gamma);
-  const w = Math.pow(t + 1, hyper(HP_schedulefree_r)) * Math.pow(lrMax, hyper(HP_schedulefree_weightLrPower));
+  const w = pow(t + 1, hyper(HP_schedulefree_r)) * pow(lrMax, hyper(HP_schedulefree_weightLrPower));
   const wsum = (first ? 0 : state(S_schedulefree_weightSum)) + w;
   const ck = wsum > 0 ? w / wsum : 0, beta = hyper(HP_schedulefree_beta), wd = hyper(HP_weightDecay);
   if (first) { copy(slot(adam ? 1 : 0), X, NPAD); copy(slot(adam ? 2 : 1), X, NPAD); } // z = x = y

@@ -52,6 +52,8 @@ export interface RuleDescription extends RuleInfo {
   readonly baseOptions?: Partial<Record<BaseName, readonly HyperName[]>>;
   /** @internal its initial-LR default, when not the base's */
   readonly lr?: number | ((base: BaseName) => number);
+  /** @internal other base hyperparameters' defaults, when not the base's */
+  readonly hyperDefaults?: Partial<Record<HyperName, number>>;
   /** @internal the saved vectors it adds after the base's (roles, in slot order), or a function giving all of them */
   readonly vectors?: readonly string[] | ((base: BaseName) => readonly string[]);
   /** @internal the scratch vectors (not saved) its kernel uses */

@@ -6,7 +6,7 @@ import { defineRule, num, openUnit } from './define.js';
 
 export default defineRule({
   id: 'schedulefree', bases: ['sgd', 'adamw'], step: 'plain', schedule: 'lr', stepNorms: false, emaOf: 'average',
-  lr: (b) => (b === 'sgd' ? 1 : 0.0025),
+  lr: (b) => (b === 'sgd' ? 1 : 0.0025), hyperDefaults: { weightDecay: 0 }, // (the official defaults: λ = 0 for both)
   // β takes the role of adamw's beta1 (the interpolation y = (1 − β)z + βx: there is no first moment)
   baseOptions: { sgd: ['lr', 'weightDecay', 'clipNorm'], adamw: ['lr', 'beta2', 'eps', 'weightDecay', 'clipNorm'] },
   // params hold y (where the gradient is taken); z, and x, the average to evaluate (opt.average)
