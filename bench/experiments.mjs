@@ -37,9 +37,21 @@ export const METHODS = [
   m('D-Adapt Adam', { rule: 'dadapt', base: 'adam' }, { family: 'peer', init: 'd0' }),
   m('Prodigy', { rule: 'prodigy', base: 'adam' }, { family: 'peer', init: 'd0' }),
   m('DoG', { rule: 'dog', base: 'sgd' }, { family: 'peer', init: 'repsRel' }),
+  // Schedule-Free (its official advice: tune lr, use a warmup; here 5% of the run, the core's
+  // schedule option), and NAdamW + warmup + cosine (to 0), the AlgoPerf baseline's form, with
+  // its LR tuned on the grid like the other baselines, and once with AlgoPerf's self-tuning
+  // baseline hyperparameters (mlcommons/algorithmic-efficiency,
+  // prize_qualification_baselines/self_tuning/jax_nadamw_full_budget.py: calibrated on
+  // AlgoPerf's workloads, not these), which takes no grid value
+  m('SF-SGD', { rule: 'schedulefree', base: 'sgd' }, { family: 'peer', coreSchedule: { warmup: 0.05 } }),
+  m('SF-AdamW', { rule: 'schedulefree', base: 'adamw' }, { family: 'peer', coreSchedule: { warmup: 0.05 } }),
+  m('NAdamW cosine', { rule: 'constant', base: 'nadamw' }, { family: 'schedule', coreSchedule: { warmup: 0.05, decay: 'cosine', final: 0 } }),
+  m('NAdamW AlgoPerf', {
+    rule: 'constant', base: 'nadamw', lr: 0.0017486387539278373, beta1: 1 - 0.06733926164, beta2: 0.9955159689799007, weightDecay: 0.08121616522670176,
+  }, { family: 'schedule', init: 'none', coreSchedule: { warmup: 0.02, decay: 'cosine', final: 0 } }),
 ];
 /** The baselines every claim's table shows beside the rules (best value of their grid). */
-export const BASELINES = ['SGD', 'Momentum', 'Adam', 'SGD cosine', 'SGD step', 'Adam cosine', 'D-Adapt SGD', 'D-Adapt Adam', 'Prodigy', 'DoG'];
+export const BASELINES = ['SGD', 'Momentum', 'Adam', 'SGD cosine', 'SGD step', 'Adam cosine', 'NAdamW cosine', 'NAdamW AlgoPerf', 'D-Adapt SGD', 'D-Adapt Adam', 'Prodigy', 'DoG', 'SF-SGD', 'SF-AdamW'];
 
 export const method = (label) => METHODS.find((x) => x.label === label) ?? (() => { throw new Error(`no method ${label}`); })();
 
@@ -79,6 +91,8 @@ export function experiments(quick) {
   // the baselines at the same batch and epochs as Adam
   out.push({ exp: 'elra', problem: 'mnist-elra', steps: adamSteps, batch: 256, methods: [method('SGD'), method('Momentum'), method('SGD cosine'), method('SGD step')], values: [1, 0.3, 0.1, 0.03, 0.01], seeds });
   out.push({ exp: 'elra', problem: 'mnist-elra', steps: adamSteps, batch: 256, methods: [method('D-Adapt SGD'), method('D-Adapt Adam'), method('Prodigy'), method('DoG')], values: [1e-6], seeds });
+  out.push({ exp: 'elra', problem: 'mnist-elra', steps: adamSteps, batch: 256, methods: [method('SF-SGD'), method('SF-AdamW'), method('NAdamW cosine')], values: [1, 1e-1, 1e-2, 1e-3, 1e-4], seeds });
+  out.push({ exp: 'elra', problem: 'mnist-elra', steps: adamSteps, batch: 256, methods: [method('NAdamW AlgoPerf')], values: [1], seeds });
   // ... and rotation invariance: the same quadratic axis-aligned and rotated
   for (const problem of ['quadratic-100', 'quadratic-rotated']) {
     out.push({ exp: 'rotation', problem, steps: 300, batch: 1, methods: [method('ELRA c2min'), method('ELRA p2min'), method('Adam')], values: [1e-3], seeds: [0] });
@@ -87,13 +101,14 @@ export function experiments(quick) {
   out.push({
     exp: 'clara-mnist', problem: 'mnist-clara', steps: 1500, batch: 128, values: [1e-6], seeds,
     methods: [method('SGD'), method('SGD-CLARA'), m('SGD-CLARA d=1e-2', { rule: 'clara', base: 'sgd', damping: 1e-2 }, { family: 'clara' }),
-      method('Adam'), method('Adam-CLARA'), method('D-Adapt SGD'), method('D-Adapt Adam'), method('Prodigy'), method('DoG')],
+      method('Adam'), method('Adam-CLARA'), method('D-Adapt SGD'), method('D-Adapt Adam'), method('Prodigy'), method('DoG'), method('SF-SGD'), method('SF-AdamW')],
   });
   // 5. GLyDER without warm-up or decay vs a tuned cosine schedule with warm-up (MLP; the same
   //    steps and batch as the robustness runs, whose baselines stand beside it)
   out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('SGD-GLyDER'), method('Momentum-GLyDER'), method('Adam-GLyDER')], values: [1], seeds });
   out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('SGD cosine')], values: [1, 0.3, 0.1, 0.03], seeds });
-  out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('Adam cosine')], values: [1e-2, 3e-3, 1e-3, 3e-4], seeds });
+  out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('Adam cosine'), method('NAdamW cosine')], values: [1e-2, 3e-3, 1e-3, 3e-4], seeds });
+  out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('NAdamW AlgoPerf')], values: [1], seeds });
   return out;
 }
 

@@ -21,8 +21,11 @@ export function scheduled(s, peak, t, T) {
 }
 
 /** The create() options of a method at a grid value: which option the grid value sets. */
-export function options(method, value) {
+export function options(method, value, steps = 0) {
   const o = { ...method.cfg };
+  // a schedule of the core (its warmup as a fraction of the run; cosine decays reach `final` at the last step)
+  const cs = method.coreSchedule;
+  if (cs) o.schedule = { ...cs, warmup: Math.floor(cs.warmup * steps), ...(cs.decay && cs.decay !== 'constant' ? { total: steps } : {}) };
   switch (method.init ?? 'lr') {
     case 'lr': o.lr = value; break;
     case 'd0': o.d0 = value; break;           // dadapt, prodigy: the initial distance estimate
@@ -37,7 +40,7 @@ export async function run(job) {
   if (!problems.has(job.problem)) problems.set(job.problem, await problem(job.problem));
   const prob = problems.get(job.problem);
   const { method, value, seed, steps } = job;
-  const opt = ss.create({ size: prob.n, params: prob.x0(seed), ...options(method, value) });
+  const opt = ss.create({ size: prob.n, params: prob.x0(seed), ...options(method, value, steps) });
   const sess = prob.session(1000 + seed, job.batch ?? 1, job.fresh ?? job.batch ?? 1);
   const form = ss.rules.find((r) => r.id === opt.config.rule).step; // how its step is called (ss.rules)
   const closureRule = form === 'closure', lossRule = form === 'loss';
