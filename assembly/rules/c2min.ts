@@ -15,7 +15,7 @@ import { P as X, G, NPAD, hyper, state, setState, setStat, slot } from '../layou
 import { HP_lr, S_retraces, BAD_LOSS } from '../ids';
 import { HP_c2min_beta, HP_c2min_posSlope, HP_c2min_negSlope, S_c2min_alpha, S_c2min_beta, S_c2min_q, S_c2min_best, S_c2min_F, S_c2min_N, S_c2min_f0, S_c2min_started, T_c2min_cos, T_c2min_factor, T_c2min_beta, T_c2min_retraced, T_c2min_bestLoss } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop, moved } from '../loops';
+import { dotNorms, normSq, sum0, sum1, pass, splat, none, ownLoop, moved, measured, measuring, MEASURE } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish, undoFactor } from '../step';
 import { below, leak } from '../loss';
 
@@ -37,21 +37,21 @@ export function c2minWants(loss: f64): bool {
 /** a: x, b: g, c: P, d: m. */
 @final export class Update {
   // @ts-ignore: decorator
-  @inline moves(mode: i32): bool { return true; }
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
   // @ts-ignore: decorator
-  @inline stepped(mode: i32): i32 { return mode == FIRST ? 0b1 : mode == ACCEPT ? 0b1100 : 0b11; }
+  @inline stepped(mode: i32): i32 { return (mode & 3) == FIRST ? 0b1 : (mode & 3) == ACCEPT ? 0b1100 : 0b11; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
-    if (mode == RETRACE) {
+    if ((mode & 3) == RETRACE) {
       const back = f32x4.add(f32x4.mul(k0, v128.load(c)), f32x4.mul(k1, v128.load(d)));
       const y = f32x4.add(v128.load(a), back);
       v128.store(a, y);
-      return moved(back, y);
+      return mode & MEASURE ? moved(back, y) : y;
     }
     const gv = v128.load(b), xv = v128.load(a);
     let dx: v128;
-    if (mode == FIRST) {
+    if ((mode & 3) == FIRST) {
       v128.store(d, gv);
       dx = f32x4.mul(k0, gv);
     } else {
@@ -62,7 +62,7 @@ export function c2minWants(loss: f64): bool {
     const y = f32x4.sub(xv, dx);
     v128.store(c, gv);
     v128.store(a, y);
-    return moved(dx, y);
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -74,7 +74,7 @@ export function c2minWants(loss: f64): bool {
 }
 
 function update(mode: i32, k0: f64, k1: f64, k2: f64, k3: f64): bool {
-  if (!ownLoop(mode == ACCEPT)) return anyUpdate(mode, k0, k1, k2, k3);
+  if (!ownLoop(mode == ACCEPT) || measured()) return anyUpdate(mode | measuring(), k0, k1, k2, k3);
   const z = none();
   return finiteAfter(pass<Update>(NPAD, X, G, slot(0), slot(1), X, X, splat(k0), splat(k1), splat(k2), splat(k3), z, z, z, z, z, z, ACCEPT), X, NPAD);
 }

@@ -16,7 +16,7 @@ import { P as X, G, NPAD, NSEG, SEG_SUMS, SEG_STEP, hyper, state, setState, setS
 import { HP_lr, HP_weightDecay, S_step } from '../ids';
 import { HP_dog_repsRel, HP_dog_eps, HP_dog_average, HP_dog_averageGamma, HP_dog_perTensor, S_dog_rbar, S_dog_G, T_dog_rbar, T_dog_gSum, T_dog_distance, TS_dog_rbar, TS_dog_G } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { copy, pass, splat, none, frozen, moved, sum0, sum1, sum2, sum3 } from '../loops';
+import { copy, pass, splat, none, frozen, moved, measured, MEASURE, sum0, sum1, sum2, sum3 } from '../loops';
 import { nonFinite, gradNormSq, refusal, clipScale, countStep, finish } from '../step';
 
 const X0: u32 = 0, XBAR: u32 = 1; // slots
@@ -51,7 +51,7 @@ function reduce(): void {
  */
 @final export class Update {
   // @ts-ignore: decorator
-  @inline moves(mode: i32): bool { return true; }
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
   // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b11; }
   // @ts-ignore: decorator
@@ -65,7 +65,7 @@ function reduce(): void {
     const dx = f32x4.add(f32x4.mul(k0, v128.load(b)), f32x4.mul(k1, xv)), y = f32x4.sub(xv, dx);
     v128.store(a, y);
     if (mode & AVG) v128.store(c, f32x4.add(f32x4.mul(k3, av), f32x4.mul(k2, y)));
-    return moved(dx, y);
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -132,7 +132,8 @@ export function dogStep(base: i32, loss: f64): i32 {
   countStep();
   const t = k + 1, gamma = hyper(HP_dog_averageGamma), w = (1 + gamma) / (t + gamma), avg = hyper(HP_dog_average) != 0;
   // (each form its own loop in the speed build)
-  const scale = per ? 1 : eta, finite = avg ? update(scale, c, wd, w, AVG) : update(scale, c, wd, w, 0);
+  const scale = per ? 1 : eta, m = measured();
+  const finite = avg ? (m ? update(scale, c, wd, w, AVG | MEASURE) : update(scale, c, wd, w, AVG)) : m ? update(scale, c, wd, w, MEASURE) : update(scale, c, wd, w, 0);
   setState(S_dog_rbar, rbar); setState(S_dog_G, Gs);
   setStat(T_dog_rbar, rbar); setStat(T_dog_gSum, Gs); setStat(T_dog_distance, k == 0 ? 0 : Math.sqrt(sdd));
   return finish(eta, finite);

@@ -9,7 +9,7 @@ import { P as X, G, N, NPAD, hyper, state, setState, setStat, slot } from '../la
 import { HP_lr, S_retraces, BAD_LOSS, OK } from '../ids';
 import { S_p2min_alpha, S_p2min_D, S_p2min_E, S_p2min_best, S_p2min_last, S_p2min_finit, S_p2min_q, S_p2min_started, T_p2min_h, T_p2min_growthCap, T_p2min_tolerance, T_p2min_retraced, T_p2min_bestLoss } from '../generated/ids';
 import { finiteAfter } from '../simd';
-import { diffNorms, normSq, sum0, sum1, pass, splat, none, ownLoop, moved } from '../loops';
+import { diffNorms, normSq, sum0, sum1, pass, splat, none, ownLoop, moved, measured, measuring, MEASURE } from '../loops';
 import { gradNormSq, refusal, clipScale, countStep, finish, undoFactor } from '../step';
 import { below, leak } from '../loss';
 import { powf } from '../math';
@@ -56,14 +56,14 @@ function growth(retraced: bool): f64 {
 /** a: x, b: g, c: P. */
 @final export class Update {
   // @ts-ignore: decorator
-  @inline moves(mode: i32): bool { return true; }
+  @inline moves(mode: i32): bool { return (mode & MEASURE) != 0; }
   // @ts-ignore: decorator
   @inline stepped(mode: i32): i32 { return 0b1; }
   // @ts-ignore: decorator
   @inline update(a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     let y: v128, dx: v128;
-    if (mode == BACK) { dx = f32x4.mul(k0, v128.load(c)); y = f32x4.add(v128.load(a), dx); }
+    if (mode & BACK) { dx = f32x4.mul(k0, v128.load(c)); y = f32x4.add(v128.load(a), dx); }
     else {
       const gv = v128.load(b);
       v128.store(c, gv);
@@ -71,7 +71,7 @@ function growth(retraced: bool): f64 {
       y = f32x4.sub(v128.load(a), dx);
     }
     v128.store(a, y);
-    return moved(dx, y);
+    return mode & MEASURE ? moved(dx, y) : y;
   }
 }
 
@@ -84,7 +84,7 @@ function growth(retraced: bool): f64 {
 // @ts-ignore: decorator
 @noinline function anySweep(mode: i32, k: f64): bool { return sweep(mode, k); }
 
-function moveAll(alpha: f64): bool { return ownLoop(true) ? sweep(MOVE, alpha) : anySweep(MOVE, alpha); }
+function moveAll(alpha: f64): bool { return ownLoop(true) && !measured() ? sweep(MOVE, alpha) : anySweep(MOVE | measuring(), alpha); }
 
 export function p2minStep(base: i32, loss: f64): i32 {
   // (nothing, stats included, is written before the finiteness checks)
@@ -114,7 +114,7 @@ export function p2minStep(base: i32, loss: f64): i32 {
     if (!(m > 0 && m < 1)) m = 0.01; // no usable parabola (NaN loss, loss fell): shorten hard
     next = clampAlpha(alpha * m);
     undoFactor();
-    finite = anySweep(BACK, alpha - next); // (rare: one loop for both in the speed build too)
+    finite = anySweep(BACK | measuring(), alpha - next); // (rare: one loop for both in the speed build too)
     setState(S_retraces, state(S_retraces) + 1);
     setStat(T_p2min_retraced, 1);
   } else {
