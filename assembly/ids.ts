@@ -32,8 +32,9 @@ export const HP_absolute: i32 = 20;      // plateau: 1 when the threshold is abs
 export const HP_measure: i32 = 21;       // 1: the bases' update passes measure each segment's ‖Δx‖² (groups' stats)
 export const HP_ema: i32 = 22;           // the EMA's decay (0: no EMA of the weights)
 export const HP_emaOfAverage: i32 = 23;  // 1: the EMA averages the rule's average (Schedule-Free's x), not params
+export const HP_grouped: i32 = 24;       // 1: the optimizer has parameter groups (segments with their own LR scale and decay)
 /** The first slot of a rule's own options (HP_<rule>_<option> = OWN_HP + the option's index in its description). */
-export const OWN_HP: i32 = 24;
+export const OWN_HP: i32 = 25;
 
 // scalar state carried by checkpoints; 0..7 common, 8.. the rule's
 export const S_step: i32 = 0;     // updates applied

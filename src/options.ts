@@ -235,6 +235,7 @@ export function encodeHyper(config: Config, tables: Tables, out: Float64Array): 
   hyper('skipNonFinite', config.nonFinite === 'skip' ? 1 : 0);
   encodeSchedule(config.schedule, tables, out);
   if (config.measureSteps) hyper('measure', 1);
+  if (config.groups) hyper('grouped', 1);
   if (config.ema !== undefined) { hyper('ema', config.ema); hyper('emaOfAverage', spec.emaOf === 'average' ? 1 : 0); }
 }
 
