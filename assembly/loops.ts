@@ -83,13 +83,13 @@ export function setApplied(m: f64): void { applied = m; }
 // @ts-ignore: decorator
 @inline function movesOf<T>(mode: i32): bool { if (isDefined(changetype<T>(0).moves)) return changetype<T>(0).moves(mode); return false; }
 /**
- * A mode bit (above every operation's own) for operations that measure ‖Δx‖² only when asked:
- * the bases' loops, where returning Δ² cost Adam's up to 1.5x on V8; an optimizer with groups
- * asks (HP_measure), and those loops then run with it.
+ * A mode bit (above every operation's own) for operations that measure ‖Δx‖² only when asked
+ * (returning Δ² cost Adam's loop up to 1.5x on V8, a light rule's 25%): an optimizer created with
+ * `measureSteps: true` asks (HP_measure), and its loops then run with it.
  */
 // @ts-ignore: decorator
 @inline export const MEASURE: i32 = 1 << 8;
-/** Whether this optimizer measures each group's step (the loader sets HP_measure with groups). */
+/** Whether this optimizer measures each segment's step (the loader sets HP_measure with measureSteps). */
 // @ts-ignore: decorator
 @inline export function measured(): bool { return hyper(HP_measure) != 0; }
 /** MEASURE when measured, else 0. */
@@ -98,6 +98,15 @@ export function setApplied(m: f64): void { applied = m; }
 /** Δ² + y·0, what a moving operation's update returns (y: the new parameters). */
 // @ts-ignore: decorator
 @inline export function moved(delta: v128, y: v128): v128 { return f32x4.add(f32x4.mul(delta, delta), f32x4.mul(y, f32x4.splat(0))); }
+/** Segment k's ‖Δx‖², from the Δ² lanes a pass accumulated (0 for a frozen segment). */
+// @ts-ignore: decorator
+@inline function storeMoved(k: u32, q: v128): void { store<f64>(seg(k) + SEG_MOVED, hsum(widenLo(f64x2.splat(0), q), widenHi(f64x2.splat(0), q))); }
+/** A frozen segment's record: no sums, no step (what a pass that skips it leaves there). */
+// @ts-ignore: decorator
+@inline function skipFrozen(k: u32, sums: bool, moves: bool): void {
+  if (sums) memory.fill(seg(k) + SEG_SUMS, 0, 48);
+  if (moves) store<f64>(seg(k) + SEG_MOVED, 0);
+}
 // @ts-ignore: decorator
 @inline function steppedOf<T>(mode: i32): i32 { if (isDefined(changetype<T>(0).stepped)) return changetype<T>(0).stepped(mode); return 0; }
 // @ts-ignore: decorator
@@ -142,11 +151,7 @@ export let sum5: f64 = 0;
   // the layout's vectors go segment by segment (other spans, e.g. in unit tests, as one)
   const segments = n == NPAD ? NSEG : 1;
   for (let k: u32 = 0; k < segments; k++) {
-    if (n == NPAD && frozen(k)) {
-      if (S > 0) memory.fill(seg(k) + SEG_SUMS, 0, 48);
-      if (movesOf<T>(mode)) store<f64>(seg(k) + SEG_MOVED, 0);
-      continue;
-    }
+    if (n == NPAD && frozen(k)) { skipFrozen(k, S > 0, movesOf<T>(mode)); continue; }
     // one offset for every cursor: a cursor the operation does not read costs nothing
     let o: usize = n == NPAD ? enter(k) : span();
     const end: usize = n == NPAD ? o + (<usize>load<u32>(seg(k) + SEG_PADDED) << 2) : <usize>n << 2;
@@ -168,7 +173,7 @@ export let sum5: f64 = 0;
         o += 64;
       }
       if (M) ok = f32x4.add(ok, q);
-      if (M && n == NPAD) store<f64>(seg(k) + SEG_MOVED, hsum(widenLo(f64x2.splat(0), q), widenHi(f64x2.splat(0), q)));
+      if (M && n == NPAD) storeMoved(k, q);
       continue;
     }
     // this segment's sums; the whole vector's are theirs added in segment order (one segment:
@@ -318,10 +323,9 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
   const S = op.sums(), A = op.accumulators(), F = op.fused();
   let ok = f32x4.splat(0);
   memory.fill(ACC, 0, 16 * 42);
-  const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1;
+  const totals = acc(6, 0), segments = n == NPAD ? NSEG : 1, M = op.moves(mode);
   for (let k: u32 = 0; k < segments; k++) {
-    const M = op.moves(mode);
-    if (n == NPAD && frozen(k)) { memory.fill(seg(k) + SEG_SUMS, 0, 48); if (M) store<f64>(seg(k) + SEG_MOVED, 0); continue; }
+    if (n == NPAD && frozen(k)) { skipFrozen(k, S > 0, M); continue; }
     let q = f32x4.splat(0);
     // one offset for every cursor: a cursor the operation does not read costs nothing
     let o: usize = n == NPAD ? enter(k) : span();
@@ -356,7 +360,7 @@ const ACC = memory.data(16 * 42, 16); // accumulators [4][6] (f32x4), l[6], h[6]
       }
     }
     ok = f32x4.add(ok, q);
-    if (M && S == 0 && n == NPAD) store<f64>(seg(k) + SEG_MOVED, hsum(widenLo(f64x2.splat(0), q), widenHi(f64x2.splat(0), q)));
+    if (M && S == 0 && n == NPAD) storeMoved(k, q);
     for (let s = 0; s < S; s++) {
       const u = hsum(v128.load(acc(4, s)), v128.load(acc(5, s))), total = totals + (<usize>s << 3);
       store<f64>(total, load<f64>(total) + u);

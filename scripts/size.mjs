@@ -11,7 +11,7 @@ const root = new URL('../build/', import.meta.url);
 // raised from 16 KiB with the checkpoint format that names its contents, and from 20 KiB with
 // the first per-tensor state (LDoG: 20,461 → 21,117 B, its checkpoint fields, their validation
 // and the kernel's per-tensor pass), and from 22 KiB with schedules, parameter groups, the EMA
-// and Schedule-Free (21,228 → 25,384 B: the loader +3 KB gzipped, their validation with its
+// and Schedule-Free (21,228 → 25,359 B: the loader +3 KB gzipped, their validation with its
 // messages and the checkpoint's fields; the size build +1 KB, the driver's per-segment factors
 // and step measurement, the schedule, the EMA pass and the rule's kernel; the cosine and the
 // fractional powers are written in assembly/math.ts, as the standard library's cos and pow

@@ -216,11 +216,10 @@ export class Optimizer<R extends RuleName = RuleName> {
     const rest = names.filter((_, k) => v.group[k] < 0);
     const all = [...groups, ...(rest.length ? [{ tensors: rest, lrScale: 1, ...(this.config.weightDecay === undefined ? {} : { weightDecay: this.config.weightDecay as number }) }] : [])];
     const measured = this.config.measureSteps === true && ruleOf(this.config.rule).stepNorms !== false;
-    return all.map((g, k) => {
-      let sq = 0;
-      v.group.forEach((gk, t) => { if ((gk < 0 ? groups.length : gk) === k) sq += segmentRegion(x, this.#t, table!, t, 'SEG_MOVED', 1)[0]; });
-      return Object.freeze({ ...g, stepNorm: measured ? Math.sqrt(sq) : NaN });
-    });
+    // each group's ‖Δx‖²: its tensors' (the rest's at the end)
+    const sq = new Array<number>(all.length).fill(0);
+    v.group.forEach((g, t) => { sq[g < 0 ? groups.length : g] += segmentRegion(x, this.#t, table!, t, 'SEG_MOVED', 1)[0]; });
+    return all.map((g, k) => Object.freeze({ ...g, stepNorm: measured ? Math.sqrt(sq[k]) : NaN }));
   }
 
   /**
@@ -445,11 +444,11 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
     fail('E_MEMORY', `${what} with base '${config.base}' and rule '${config.rule}' need ${bytes} of WebAssembly memory ` +
       `(${4 * vectors} bytes per parameter); a 32-bit memory holds at most 4 GiB, so at most ${max} ${lengths.length > 1 ? 'floats per vector, padding included' : 'parameters'} here`);
   }
-  const hyper = headerRegion(x, tables, 'HYPER'), names = compact.tensors.map((t) => t.name);
+  const hyper = headerRegion(x, tables, 'HYPER');
   encodeHyper(config, tables, hyper);
   // with groups, the module's weight decay is the largest (each segment's is its ratio to it, assembly/loops.ts)
-  const values = tensorValues(config, lengths.length, names);
-  if (config.groups) hyper[tables.hyper.get('weightDecay')!] = Math.max(...values.weightDecay);
+  const values = config.groups && tensorValues(config, lengths.length, compact.tensors.map((t) => t.name));
+  if (values) hyper[tables.hyper.get('weightDecay')!] = Math.max(...values.weightDecay);
   const code = x.init(base, rule, compact.n);
   if (code === tables.init.get('MEMORY')) {
     fail('E_MEMORY', `this engine would not grow WebAssembly memory to ${bytes} for ${what} (its limit is below 4 GiB, or the machine is out of memory${limits.note})`);
@@ -457,9 +456,11 @@ export function instantiate(module: WebAssembly.Module, tables: Tables, config: 
   if (code !== tables.init.get('OK')) fail('E_OPTION', `rule '${config.rule}' does not drive base '${config.base}' (stepsize.wasm code ${code})`);
   // where the module placed each tensor
   const placed = records(), start = (k: number) => placed[k * stride + c.get('SEG_START')! / 4];
-  if (config.groups) {
-    const f64 = new Float64Array(x.memory.buffer, table, lengths.length * stride / 2);
-    values.lrScale.forEach((v, k) => { f64[(k * stride + c.get('SEG_LR')! / 4) / 2] = v; f64[(k * stride + c.get('SEG_WD')! / 4) / 2] = values.weightDecay[k]; });
+  if (values) {
+    values.lrScale.forEach((v, k) => {
+      segmentRegion(x, tables, table, k, 'SEG_LR', 1)[0] = v;
+      segmentRegion(x, tables, table, k, 'SEG_WD', 1)[0] = values.weightDecay[k];
+    });
   }
   const tensors = compact.tensors.map((t, k) => ({ ...t, shape: [...t.shape], offset: start(k) }));
   const last = lengths.length - 1;

@@ -11,7 +11,7 @@ export const headerRegion = (x: Exports, t: Tables, region: 'HYPER' | 'STATE' | 
   new Float64Array(x.memory.buffer, addr(x.header()) + t.consts.get(`H_${region}`)!, t.consts.get(`N${region}`)!);
 
 /** A view of `length` f64 at `field` of segment k's record, in the segment table at `table`. */
-export const segmentRegion = (x: Exports, t: Tables, table: number, k: number, field: 'SEG_SUMS' | 'SEG_STATE' | 'SEG_MOVED', length: number): Float64Array =>
+export const segmentRegion = (x: Exports, t: Tables, table: number, k: number, field: 'SEG_SUMS' | 'SEG_STATE' | 'SEG_MOVED' | 'SEG_LR' | 'SEG_WD', length: number): Float64Array =>
   new Float64Array(x.memory.buffer, table + k * t.consts.get('SEG_BYTES')! + t.consts.get(field)!, length);
 
 export interface Exports {
