@@ -40,7 +40,14 @@ export async function generate({ exclude = [] } = {}) {
   ids.push(...bases.map((b, i) => `export const BASE_${b}: i32 = ${i};`), ...RULE_LIST.map((r, i) => `export const RULE_${r.id}: i32 = ${i};`));
   ids.push(`export const NBASES: i32 = ${bases.length};`, `export const NRULES: i32 = ${RULE_LIST.length};`);
   const slots = [], scratch = [], imports = [], hooks = Object.fromEntries(HOOKS.map((h) => [h, []]));
+  // the header's regions (assembly/layout.ts) hold the common slots (assembly/ids.ts) and each rule's own after them
+  const constant = (file, name) => Number(readFileSync(new URL(`../assembly/${file}`, import.meta.url), 'utf8').match(new RegExp(`export const ${name}: [iu]32 = (\\d+);`))[1]);
+  const regions = [['options', 'OWN_HP', 'NHYPER'], ['state', 'OWN_S', 'NSTATE'], ['stats', 'OWN_T', 'NSTATS']].map(([what, own, size]) => [what, constant('ids.ts', own), constant('layout.ts', size), size]);
   RULE_LIST.forEach((r, id) => {
+    for (const [what, first, size, name] of regions) {
+      const count = what === 'stats' ? r.stats.length : Object.keys(r[what] ?? {}).length;
+      if (first + count > size) throw new Error(`rule '${r.id}' has ${count} ${what}: from slot ${first}, they overflow the header's ${size} (${name}, assembly/layout.ts)`);
+    }
     const choices = [];
     own.push('');
     for (const [i, [name, o]] of Object.entries(r.options).entries()) {
