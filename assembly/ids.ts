@@ -69,6 +69,7 @@ export const DECAY_plateau: i32 = 4;
 export const BATCH_same: i32 = 0;
 export const BATCH_fresh: i32 = 1;
 export const BATCH_repeat: i32 = 2;
+export const BATCH_sampled: i32 = 3;  // the last fresh batch, labels drawn from the model's predictive distribution at x
 
 // step() results
 export const OK: i32 = 0;

@@ -47,7 +47,7 @@ export interface GroupStats extends Group {
 export interface TensorView { name: string; shape: number[]; offset: number; params: Float32Array; grads: Float32Array }
 
 /** A gradient evaluation the optimizer asks of the caller (rules that need more than one). */
-export interface Request { batch: 'same' | 'fresh' | 'repeat' }
+export interface Request { batch: 'same' | 'fresh' | 'repeat' | 'sampled' }
 export type Closure = (params: Float32Array, grads: Float32Array, request: Request) => number | Promise<number>;
 
 /** One optimizer; R is its rule, when the options named it (it types `stats`). */

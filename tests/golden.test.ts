@@ -43,21 +43,35 @@ const ADDED: Record<string, Record<string, Record<string, unknown>>> = {
  * stat of its last factor (after 'clipScale'; 0 until the restored optimizer steps, as every
  * stat of an optimizer that has not stepped).
  */
+/** o with `add`'s entries inserted after `key`. */
+const after = (o: Record<string, unknown>, key: string, add: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (k === key ? [[k, v], ...Object.entries(add)] : [[k, v]])));
 function withSchedule(d: Record<string, Record<string, unknown>>): void {
-  const after = (o: Record<string, unknown>, key: string, add: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(o).flatMap(([k, v]) => (k === key ? [[k, v], ...Object.entries(add)] : [[k, v]])));
   d.options = after(d.options, 'nonFinite', { schedule: { warmup: 0, decay: 'constant' } });
   d.state = after(d.state, 'retraces', { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 });
   d.stats = after(d.stats, 'clipScale', { schedule: 0 });
 }
 const BEFORE_SCHEDULE = ['0.2.0', '0.3.0', '0.4.0'];
 
+/**
+ * What glyder gained in 0.6.0, the GNB estimator: its options (at the end, at their defaults),
+ * its state (the average of the draws and their count, 0 with 'projection') and the stat of the
+ * curvature that enters L̄ (after 'curvature'; 0 until the restored optimizer steps).
+ */
+function withGnb(d: Record<string, Record<string, unknown>>): void {
+  d.options = { ...d.options, smoothness: 'projection', batchSize: 0, curvatureSmoothing: 0.99 };
+  d.state = { ...d.state, 'glyder.C': 0, 'glyder.draws': 0 };
+  d.stats = after(d.stats, 'glyder.curvature', { 'glyder.curvatureSmoothed': 0 });
+}
+const BEFORE_GNB = ['0.2.0', '0.3.0', '0.4.0', '0.5.0'];
+
 /** The bytes a checkpoint of `version` re-saves to: itself, with what was added since. */
 function resaved(version: string, bytes: Uint8Array): Uint8Array {
-  const p = readCheckpoint(bytes), added = ADDED[version]?.[p.desc.rule];
-  if (!added && !BEFORE_SCHEDULE.includes(version)) return bytes;
+  const p = readCheckpoint(bytes), added = ADDED[version]?.[p.desc.rule], gnb = p.desc.rule === 'glyder' && BEFORE_GNB.includes(version);
+  if (!added && !BEFORE_SCHEDULE.includes(version) && !gnb) return bytes;
   if (added) p.desc.options = { ...p.desc.options, ...added };
   if (BEFORE_SCHEDULE.includes(version)) withSchedule(p.desc);
+  if (gnb) withGnb(p.desc);
   return writeCheckpoint(p);
 }
 

@@ -299,6 +299,8 @@ export class RefSecant {
 export class RefGlyder {
   x: Float64Array; b: Float64Array; m: Float64Array; v: Float64Array;
   N = 0; Q = 0; L = 0; eta = 0; started = false; t = 0; lr = 0; ell = NaN; q = 0;
+  /** GNB (smoothness 'gnb'): the last draw B·⟨ĝ, d⟩²/‖d‖², the draws' average C and their count. */
+  draw = NaN; C = 0; draws = 0;
   constructor(readonly cfg: Record<string, any>, x0: ArrayLike<number>) {
     const n = x0.length;
     this.x = Float64Array.from(x0);
@@ -330,6 +332,8 @@ export class RefGlyder {
    * g at x; gp = g' (fresh batch at x); gt = g^τ (same batch at the probe point) or null;
    * x0, xt: the points g' and g^τ were evaluated at (the kernel's x and x − τd, as stored in
    * float32) — ℓ divides by ⟨x0 − xt, d⟩, the displacement the two gradients actually span.
+   * With smoothness 'gnb', gt is ĝ (the fresh batch at x, labels sampled) and xt is unused:
+   * ℓ = C/(1 − β_c^k), C the EMA of the k draws B·⟨ĝ, d⟩²/‖d‖² so far.
    */
   step(g: ArrayLike<number>, gp: ArrayLike<number>, gt: ArrayLike<number> | null, x0: ArrayLike<number>, xt: ArrayLike<number> | null): void {
     const c = this.cfg, n = this.x.length;
@@ -337,16 +341,22 @@ export class RefGlyder {
     let q = 0, p = 0, pr = 0, disp = 0;
     for (let i = 0; i < n; i++) {
       q += d[i] * d[i]; p += gp[i] * d[i];
-      if (gt && xt) { pr += (gp[i] - gt[i]) * d[i]; disp += (x0[i] - xt[i]) * d[i]; }
+      if (gt && c.smoothness === 'gnb') pr += gt[i] * d[i];
+      else if (gt && xt) { pr += (gp[i] - gt[i]) * d[i]; disp += (x0[i] - xt[i]) * d[i]; }
     }
     this.q = q;
     if (!(q > 0)) return;
-    this.ell = gt ? pr / disp : NaN;
+    if (gt && c.smoothness === 'gnb') {
+      this.draw = c.batchSize * pr * pr / q;
+      this.C = c.curvatureSmoothing * this.C + (1 - c.curvatureSmoothing) * this.draw;
+      this.draws++;
+      this.ell = this.C / (1 - c.curvatureSmoothing ** this.draws);
+    } else this.ell = gt ? pr / disp : NaN;
     const beta = c.smoothing, t = this.t + 1;
     this.N = beta * this.N + (1 - beta) * p; this.Q = beta * this.Q + (1 - beta) * q;
     const corr = 1 - beta ** t, nh = this.N / corr, qh = this.Q / corr;
     if (Number.isFinite(this.ell)) this.L = this.started ? Math.max(Math.max(this.ell, 0), c.curvatureDecay * this.L) : Math.max(this.ell, 0);
-    const tauUsed = gt ? this.tau(q) : 0; // (the probe length this step used, before η changes)
+    const tauUsed = gt && c.smoothness !== 'gnb' ? this.tau(q) : 0; // (the probe length this step used, before η changes; 'gnb' probes none)
     if (this.L > 0 && nh > 0) this.eta = Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30));
     // no positive curvature seen yet: double the longest step so far (the doc's escape)
     else if (nh > 0) this.eta = Math.min(c.maxLr, 2 * Math.max(this.started ? this.eta : 0, tauUsed, c.tauMin / Math.sqrt(q)));

@@ -5,15 +5,19 @@
 //   ℓ = (p − ⟨g^τ, d⟩)/⟨x − x_τ, d⟩ (≈ τ‖d‖²), g^τ on B' at x_τ = x − τd  (closure 'repeat': same B')
 //   N, Q ← EMAs (β, bias-corrected) of p and ‖d‖²;  L̄ ← max(max(ℓ, 0), γ·L̄)
 //   η = c·max(N̂, 0)/max(L̄·Q̂, 1e-30), capped by maxLr;  x ← x − η·d
-// τ = max(η_{t−1}, τMin/‖d‖). The base state is committed only in the last pass, so a throwing
-// closure or a non-finite value changes nothing.
+// τ = max(η_{t−1}, τMin/‖d‖). With smoothness 'gnb', ℓ comes instead from ĝ, the gradient on B'
+// at x with labels sampled from the model (closure 'sampled'): the draw B·⟨ĝ, d⟩²/‖d‖², whose
+// exponential average C (β_c, bias-corrected over the draws) is the ℓ that enters L̄.
+// The base state is committed only in the last pass, so a throwing closure or a non-finite
+// value changes nothing.
 //
 // Passes: A (probeEnter 0) base direction d → scratch, ‖d‖², ‖g‖², x → backup;
 //         B (probeEnter 1) x ← x0 − τd and ⟨x0 − x, d⟩;  restore x (probeLeave 1);
-//         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩;  D (step) commit the base state and x ← x0 − η·d.
+//         ('gnb': no move; ĝ lands where g^τ would, restore as above)
+//         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ ('gnb': ⟨ĝ, d⟩);  D (step) commit the base state and x ← x0 − η·d.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
-import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, OK } from '../ids';
-import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
+import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, BATCH_sampled, OK } from '../ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, HP_glyder_smoothness, C_glyder_smoothness_gnb, HP_glyder_batchSize, HP_glyder_curvatureSmoothing, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, S_glyder_C, S_glyder_draws, T_glyder_curvatureSmoothed, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { copy, pass, splat, none, sum0, sum1, ownLoop, moved } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
@@ -21,7 +25,11 @@ import { nextBuffer } from '../bases/momentum';
 import { nonFinite, clipScale, countStep, finish } from '../step';
 import { powi } from '../math';
 
-const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ
+const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, params backup, g', g^τ or ĝ
+
+/** Whether ℓ comes from the GNB estimator (smoothness 'gnb') rather than the probe at x − τd. */
+// @ts-ignore: decorator
+@inline function gnb(): bool { return hyper(HP_glyder_smoothness) == C_glyder_smoothness_gnb; }
 
 let sq: f64 = 0, sgg: f64 = 0, tau: f64 = 0, sdisp: f64 = 0, probed = false;
 
@@ -32,7 +40,7 @@ function refresh(): bool {
 }
 
 export function glyderProbes(base: i32): i32 { return refresh() ? 2 : 1; }
-export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : BATCH_repeat; }
+export function glyderBatch(k: i32): i32 { return k == 0 ? BATCH_fresh : gnb() ? BATCH_sampled : BATCH_repeat; }
 export function glyderGrads(k: i32): usize { return scratch(k == 0 ? GP : GT); }
 
 
@@ -173,7 +181,10 @@ function sweepCommit(base: i32, eta: f64): bool {
   }
 }
 
-/** Pass C: p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ (the difference first) in one pass. */
+// @ts-ignore: decorator
+@inline const SAMPLED = 1;
+
+/** Pass C: p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ (the difference first) in one pass; SAMPLED: ⟨ĝ, d⟩. */
 @final export class PAndDiff {
   // @ts-ignore: decorator
   @inline sums(): i32 { return 2; }
@@ -181,7 +192,7 @@ function sweepCommit(base: i32, eta: f64): bool {
   @inline term(s: i32, a: usize, b: usize, c: usize, d: usize, e: usize, f: usize,
     k0: v128, k1: v128, k2: v128, k3: v128, k4: v128, k5: v128, k6: v128, k7: v128, k8: v128, k9: v128, mode: i32): v128 {
     const dv = v128.load(b), gv = v128.load(c);
-    return s == 0 ? f32x4.mul(gv, dv) : f32x4.mul(f32x4.sub(gv, v128.load(d)), dv);
+    return s == 0 ? f32x4.mul(gv, dv) : f32x4.mul(mode == SAMPLED ? v128.load(d) : f32x4.sub(gv, v128.load(d)), dv);
   }
 }
 
@@ -194,9 +205,9 @@ function dotProbe(move: bool): f64 {
   return sum0;
 }
 
-function pAndDiff(): f64 {
+function pAndDiff(mode: i32): f64 {
   const z = none();
-  pass<PAndDiff>(NPAD, X, scratch(D), scratch(GP), scratch(GT), X, X, z, z, z, z, z, z, z, z, z, z, 0);
+  pass<PAndDiff>(NPAD, X, scratch(D), scratch(GP), scratch(GT), X, X, z, z, z, z, z, z, z, z, z, z, mode);
   spd = sum1;
   return sum0;
 }
@@ -207,6 +218,7 @@ export function glyderEnter(base: i32, k: i32): void {
     probed = false;
   } else {
     if (!(sq > 0)) { probed = false; tau = 0; return; } // zero direction: no probe (docs/rules)
+    if (gnb()) { probed = true; tau = 0; return; } // (ĝ is taken at x itself)
     const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
     tau = state(S_glyder_started) != 0 ? Math.max(state(S_glyder_eta), floor) : floor;
     dotProbe(true);        // x ← x0 − τ·d
@@ -224,13 +236,22 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const measured = probed;
   // p = ⟨g', d⟩; ⟨g' − g^τ, d⟩ with the difference taken first (exact in f32 when g^τ ≈ g',
   // where a difference of two sums would cancel), over the realized displacement ⟨x0 − x_τ, d⟩
-  const p = measured ? pAndDiff() : dotProbe(false);
-  if (measured) ell = spd / sdisp;
+  const sampled = gnb();
+  const p = measured ? pAndDiff(sampled ? SAMPLED : 0) : dotProbe(false);
+  // GNB: one draw B·⟨ĝ, d⟩²/‖d‖² (≥ 0; its mean is dᵀGd/‖d‖², G the Gauss-Newton matrix), then
+  // its average over the draws (bias-corrected) is the ℓ L̄ takes
+  let draw: f64 = NaN, C = state(S_glyder_C), draws = state(S_glyder_draws);
+  if (measured && sampled) {
+    draw = hyper(HP_glyder_batchSize) * spd * spd / sq;
+    const bc = hyper(HP_glyder_curvatureSmoothing);
+    C = bc * C + (1 - bc) * draw; draws += 1;
+    ell = C / (1 - powi(bc, <i32>draws));
+  } else if (measured) ell = spd / sdisp;
   // (a refresh step whose probe was skipped for a zero direction leaves ℓ unmeasured)
   probed = false;
   if (!isFinite(sgg) || !isFinite(sq)) return nonFinite(scratch(GP), measured ? scratch(GT) : 0);
   if (!(sq > 0)) return OK; // zero direction: no step, nothing changes (docs/rules)
-  if (!isFinite(p) || (measured && !isFinite(ell))) return nonFinite(scratch(GP), measured ? scratch(GT) : 0); // g' or g^τ
+  if (!isFinite(p) || (measured && (!isFinite(ell) || (sampled && !isFinite(draw))))) return nonFinite(scratch(GP), measured ? scratch(GT) : 0); // g' or g^τ
   clipScale(sgg); // (records gradNorm; glyder takes no clipNorm)
   const beta = hyper(HP_glyder_smoothing), gamma = hyper(HP_glyder_curvatureDecay);
   const t = state(S_step) + 1;
@@ -253,8 +274,9 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
   countStep();
   setState(S_glyder_N, N); setState(S_glyder_Q, Q); setState(S_glyder_L, L);
-  setState(S_glyder_eta, eta); setState(S_glyder_started, 1);
-  setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, isFinite(ell) ? ell : 0);
+  setState(S_glyder_eta, eta); setState(S_glyder_started, 1); setState(S_glyder_C, C); setState(S_glyder_draws, draws);
+  setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, sampled ? (isFinite(draw) ? draw : 0) : isFinite(ell) ? ell : 0);
+  setStat(T_glyder_curvatureSmoothed, isFinite(ell) ? ell : 0);
   setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_escape, escape); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
   return finish(eta, finite);
 }
