@@ -28,7 +28,7 @@
 // the optimizer anywhere create() plus steps could not reach.
 import { fail, describe, StepsizeError } from './errors.js';
 import { resolveGroups } from './groups.js';
-import { BASES, RULES, STATE_ADDED, ruleOf, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
+import { BASES, RULES, stateAdded, ruleOf, resolveConfig, vectorRoles, stateKinds, scalarSlots, tensorStateOf, type Config, type BaseName, type RuleName, type StateKind } from './options.js';
 import { NON_NEGATIVE_VECTORS } from './bases.js';
 import { resolveLayout, copyCompact, type Layout } from './layout.js';
 import { Optimizer, instantiate } from './optimizer.js';
@@ -234,7 +234,8 @@ function checkDescriptor(d: Descriptor, V: number, t: Tables): { config: Config;
   const kinds = new Map(stateKinds(config.rule));
   for (const name of Object.keys(d.state)) if (!kinds.has(name)) bad(`checkpoint holds state '${name}', which rule '${config.rule}' does not keep`);
   for (const [name, kind] of kinds) {
-    if (!Object.hasOwn(d.state, name) && Object.hasOwn(STATE_ADDED, name)) d.state[name] = STATE_ADDED[name]; // (written before it existed)
+    const added = stateAdded(config.rule, name);
+    if (!Object.hasOwn(d.state, name) && added !== undefined) d.state[name] = added; // (written before it existed)
     if (!Object.hasOwn(d.state, name)) bad(`checkpoint lacks the state '${name}'`);
     checkScalar(`state '${name}'`, d.state[name], kind);
   }

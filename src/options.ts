@@ -84,10 +84,14 @@ export const COMMON_STATE: Record<string, StateKind> = {
   step: 'count', skipped: 'count', lr: 'nonNegative', retraces: 'count',
   applied: 'unit', plateauScale: 'unit', plateauBest: 'finite', plateauBad: 'count', plateauCooldown: 'count', plateauReports: 'count',
 };
-/** The value of state that checkpoints written before it existed lack (0.5.0 added the schedule's, 0.6.0 glyder's GNB average). */
-export const STATE_ADDED: Record<string, number> = {
-  applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0, 'glyder.C': 0, 'glyder.draws': 0,
-};
+/** The value of common state that checkpoints written before it existed lack (0.5.0 added the schedule's). */
+const COMMON_ADDED: Record<string, number> = { applied: 1, plateauScale: 1, plateauBest: 0, plateauBad: 0, plateauCooldown: 0, plateauReports: 0 };
+/** The value a checkpoint written before state `name` ('<rule>.<name>' for a rule's own) existed restores with, or undefined. */
+export function stateAdded(rule: RuleName, name: string): number | undefined {
+  if (Object.hasOwn(COMMON_ADDED, name)) return COMMON_ADDED[name];
+  const own = ruleOf(rule).stateAdded, key = name.slice(rule.length + 1);
+  return name.startsWith(`${rule}.`) && own && Object.hasOwn(own, key) ? own[key] : undefined;
+}
 
 const STRUCTURAL = ['size', 'tensors', 'base', 'rule', 'params', 'nonFinite', 'schedule', 'groups', 'ema', 'measureSteps'];
 

@@ -26,7 +26,10 @@
 // extra gradients from tfjs's own gradient function on the same loss function, so 'same'
 // evaluations are exact; 'fresh' and 'repeat' evaluations need another minibatch, which only
 // the caller has: pass `freshBatch`, which draws a new minibatch and returns the loss function
-// on it.
+// on it. A rule that asks for 'sampled' evaluations (a Gauss-Newton-Bartlett curvature: the last
+// fresh batch, labels drawn from the model's own predictions) needs `sampledBatch`, which
+// sampledBatchFor() builds for a tfjs-layers model with a softmax or sigmoid output. What a
+// config asks for comes from its rule's description (`requests`), checked before it steps.
 //
 // Saving with the model: getWeights() returns tfjs's iteration count and the optimizer's
 // checkpoint (save(), as one string tensor of its bytes), setWeights() restores them, and the
@@ -36,7 +39,8 @@
 // nothing numeric happens here.
 import {
   Optimizer, tensor, tensor1d, concat, reshape, slice, zeros, tidy, variableGrads, engine, serialization,
-  type Scalar, type Tensor, type NamedTensorMap, type Variable,
+  multinomial, oneHot, log, clipByValue, randomUniform, less, cast, mul, sub, add, sum, mean, neg,
+  type Scalar, type Tensor, type Tensor2D, type NamedTensorMap, type Variable,
 } from '@tensorflow/tfjs-core';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 // the package's own entry at run time (build/index.js), so errors are the same StepsizeError class
@@ -50,6 +54,12 @@ export const CHECKPOINT_WEIGHT = 'stepsize/checkpoint';
 export interface TfOptions extends Record<string, unknown> {
   /** Draws a new minibatch and returns the loss function on it (rules that ask for 'fresh' and 'repeat' evaluations). */
   freshBatch?: () => () => Scalar;
+  /**
+   * Rules that ask for 'sampled' evaluations (smoothness 'gnb'): returns the loss function on the last fresh minibatch with
+   * each example's label drawn from the model's predictive distribution at the current weights
+   * (called when the variables hold them). sampledBatchFor(model, inputs) builds it.
+   */
+  sampledBatch?: () => () => Scalar;
   /** How gradients and weights cross between tfjs and the optimizer (see above); default 'auto'. */
   transfer?: 'auto' | 'packed' | 'variables';
 }
@@ -94,6 +104,7 @@ export class StepsizeOptimizer extends Optimizer {
   #opt: StepsizeCore | null = null;
   #vars: Bound[] = [];
   #fresh?: () => () => Scalar;
+  #sampled?: () => () => Scalar;
   #lastFresh: (() => Scalar) | null = null;
 
   /**
@@ -109,11 +120,13 @@ export class StepsizeOptimizer extends Optimizer {
     const o = ((given ? options : ssOrOptions) ?? {}) as TfOptions;
     if (o === null || typeof o !== 'object') fail('E_OPTION', 'the tfjs optimizer takes an options object (create()\'s options without size, tensors and params)');
     // (tfjs-layers adds customObjects to the config it deserializes a saved model's optimizer from)
-    const { freshBatch, transfer = 'auto', customObjects: _, ...rest } = o;
+    const { freshBatch, sampledBatch, transfer = 'auto', customObjects: _, ...rest } = o;
     if ('size' in rest || 'tensors' in rest || 'params' in rest) {
       fail('E_OPTION', 'the tfjs optimizer lays out the model\'s variables itself: leave size, tensors and params out');
     }
     if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
+    if (sampledBatch !== undefined && typeof sampledBatch !== 'function') fail('E_OPTION', 'sampledBatch must be a function that returns the loss function on the last fresh minibatch with sampled labels (sampledBatchFor(model, inputs) builds one)');
+
     if (transfer !== 'auto' && transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'auto', 'packed' or 'variables'; got ${String(transfer)}`);
     // getConfig() wrote ±Infinity as strings (JSON has no Infinity), and groups' RegExps as { regexp, flags }
     for (const [k, v] of Object.entries(rest)) if (v === 'Infinity' || v === '-Infinity') rest[k] = Number(v);
@@ -122,6 +135,19 @@ export class StepsizeOptimizer extends Optimizer {
     this.options = rest;
     this.transfer = transfer;
     this.#fresh = freshBatch;
+    this.#sampled = sampledBatch;
+    if (this.#ss) this.#hooksFor(this.#ss);
+  }
+
+  /** Refuses (E_OPTION) a config whose rule asks for evaluations this optimizer has no hook for (its description's `requests`). */
+  #hooksFor(ss: Stepsize): void {
+    const o = this.options, info = ss.rules.find((r) => r.id === o.rule); // (the default rule asks for none)
+    const asks = new Set(info?.requests?.(o) ?? []);
+    const missing = [asks.has('fresh') || asks.has('repeat') ? !this.#fresh && 'freshBatch (draws a minibatch, returns the loss function on it)' : '',
+      asks.has('sampled') ? !this.#sampled && 'sampledBatch (the loss on the last fresh minibatch with labels drawn from the model: sampledBatchFor(model, () => inputs) builds it for a softmax or sigmoid output)' : ''].filter(Boolean);
+    if (missing.length) {
+      fail('E_OPTION', `rule '${String(o.rule)}' with these options asks for ${[...asks].map((a) => `'${a}'`).join(' and ')} gradients, which only the caller can give: pass ${missing.join(', and ')}`);
+    }
   }
 
   /** The stepsize optimizer underneath (after the first step or setWeights): lr, stats, save(). */
@@ -163,6 +189,7 @@ export class StepsizeOptimizer extends Optimizer {
     } else {
       // the optimizer's tensors are the variables, by name: `groups` match them
       const tensors: [string, number[]][] = vars.map((v) => [v.name, [v.size]]);
+      this.#hooksFor(this.#stepsize());
       opt = this.#stepsize().create({ ...this.options, tensors } as never);
     }
     for (const [k, v] of vars.entries()) v.offset = opt.tensors[k].offset; // (each variable is a segment: the core pads between them)
@@ -214,11 +241,11 @@ export class StepsizeOptimizer extends Optimizer {
     v.dataId = v.variable.dataId;
   }
 
-  /** Gradients of `f` at the values in `params` (written into the variables first). */
-  #gradAt(f: () => Scalar, params: Float32Array, grads: Float32Array): number {
+  /** The loss and its gradient at params; `f` gives the loss function once the variables hold params. */
+  #gradAt(f: () => () => Scalar, params: Float32Array, grads: Float32Array): number {
     this.#writeBack(params);
     const vars = this.#vars.map((v) => v.variable);
-    const { value, grads: g } = variableGrads(f, vars);
+    const { value, grads: g } = variableGrads(f(), vars);
     this.#readGrads(g, grads);
     const loss = value.dataSync()[0];
     value.dispose();
@@ -247,10 +274,14 @@ export class StepsizeOptimizer extends Optimizer {
           const e0 = now();
           this.timing.evaluations++;
           try {
-            if (batch === 'same') return this.#gradAt(f, params, g);
+            if (batch === 'same') return this.#gradAt(() => f, params, g);
             const fresh = this.#fresh ?? fail('E_OPTION', `rule '${rule}' asks for gradients on a fresh minibatch: pass freshBatch to the tfjs optimizer`);
             if (batch === 'fresh') this.#lastFresh = fresh();
-            return this.#gradAt(this.#lastFresh!, params, g);
+            if (batch === 'sampled') {
+              const sampled = this.#sampled ?? fail('E_OPTION', `rule '${rule}' asks for gradients with sampled labels: pass sampledBatch to the tfjs optimizer`);
+              return this.#gradAt(sampled, params, g); // (the labels are drawn at params)
+            }
+            return this.#gradAt(() => this.#lastFresh!, params, g);
           } finally { evaluating += now() - e0; }
         });
       } else if (form === 'loss') {
@@ -389,6 +420,62 @@ function toJson(m: unknown): unknown {
 const fromJson = (m: unknown): unknown => (isObject(m) && typeof m.regexp === 'string' ? new RegExp(m.regexp, typeof m.flags === 'string' ? m.flags : '') : m);
 
 /** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
+/** What sampledBatchFor() needs of a tfjs-layers model (a LayersModel or Sequential). */
+export interface SampledModel {
+  readonly layers: readonly { getConfig(): Record<string, unknown> }[];
+  readonly outputs: readonly unknown[];
+  predict(x: Tensor | Tensor[]): Tensor | Tensor[];
+  apply(x: Tensor | Tensor[], kwargs?: Record<string, unknown>): unknown;
+}
+
+/**
+ * The `sampledBatch` hook for a GNB curvature (the smoothness 'gnb' option), for a tfjs-layers
+ * model with one output whose last layer's activation is softmax or sigmoid and a cross-entropy
+ * loss. `inputs` gives the inputs of the last fresh minibatch (keep them in your freshBatch).
+ * Each call draws one label per output from the model's predictions at the current weights
+ * (softmax: one class per row, tf.multinomial; sigmoid: one Bernoulli per unit) and returns the
+ * loss on them, as tfjs-layers computes it: categoricalCrossentropy (summed over classes) or
+ * binaryCrossentropy (averaged over units), each averaged over the batch. So `batchSize` is the
+ * minibatch size with softmax, and minibatch size × output units with sigmoid (the number of
+ * independent draws the mean runs over). `seed` makes the draws repeatable (default 1; each call
+ * takes the next seed). The labels of the last call are kept until the next one.
+ */
+export function sampledBatchFor(model: SampledModel, inputs: () => Tensor | Tensor[], options: { seed?: number } = {}): () => () => Scalar {
+  if (model === null || typeof model !== 'object' || !Array.isArray(model.layers) || typeof model.predict !== 'function' || typeof model.apply !== 'function') {
+    fail('E_OPTION', 'sampledBatchFor() takes a tfjs-layers model (a LayersModel or Sequential)');
+  }
+  if (typeof inputs !== 'function') fail('E_OPTION', 'sampledBatchFor() takes, second, a function that returns the inputs of the last fresh minibatch');
+  if (model.outputs.length !== 1) fail('E_OPTION', `sampledBatchFor() needs a model with one output; this one has ${model.outputs.length}`);
+  const activation = model.layers[model.layers.length - 1]?.getConfig().activation;
+  if (activation !== 'softmax' && activation !== 'sigmoid') {
+    fail('E_OPTION', `sampledBatchFor() needs a last layer with a softmax or sigmoid activation (the model's predictive distribution); this one's is ${JSON.stringify(activation)}`);
+  }
+  let seed = options.seed ?? 1;
+  if (!Number.isSafeInteger(seed)) fail('E_OPTION', `sampledBatchFor()'s seed must be a whole number; got ${String(options.seed)}`);
+  let labels: Tensor | null = null;
+  const EPS = 1e-7; // (tfjs-layers' epsilon: the clip its cross-entropies apply)
+  return () => {
+    const x = inputs();
+    const drawn = tidy(() => {
+      const p = model.predict(x) as Tensor;
+      if (Array.isArray(p) || p.rank !== 2) fail('E_OPTION', `sampledBatchFor() needs predictions of shape [batch, outputs]; got ${Array.isArray(p) ? 'a list' : `[${p.shape.join(', ')}]`}`);
+      const q = clipByValue(p, EPS, 1 - EPS);
+      return cast(activation === 'softmax'
+        ? oneHot(reshape(multinomial(log(q) as Tensor2D, 1, seed++), [-1]), p.shape[1]!)
+        : less(randomUniform(p.shape, 0, 1, 'float32', seed++), q), 'float32');
+    });
+    labels?.dispose();
+    labels = drawn;
+    const y = drawn;
+    return () => {
+      const q = clipByValue(model.apply(x, { training: true }) as Tensor, EPS, 1 - EPS);
+      return (activation === 'softmax'
+        ? mean(neg(sum(mul(y, log(q)), -1)))
+        : mean(neg(add(mul(y, log(q)), mul(sub(1, y), log(sub(1, q))))))) as Scalar;
+    };
+  };
+}
+
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
   return new StepsizeOptimizer(await share(load(loadOptions)), options);
 }

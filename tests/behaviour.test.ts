@@ -217,10 +217,11 @@ api('every rule continues bit for bit after save/restore', async () => {
   }
 });
 
-api('closure rules continue bit for bit after save/restore too (secant, glyder)', async () => {
+api('closure rules continue bit for bit after save/restore too (secant, glyder with either smoothness)', async () => {
   const ss = await stepsize();
   const prob = quadratic(37, 100, 4);
-  for (const cfg of [{ rule: 'secant', base: 'momentum' }, { rule: 'glyder', base: 'adam', lr: 0.5 }, { rule: 'glyder', base: 'sgd', curvatureEvery: 3 }]) {
+  for (const cfg of [{ rule: 'secant', base: 'momentum' }, { rule: 'glyder', base: 'adam', lr: 0.5 }, { rule: 'glyder', base: 'sgd', curvatureEvery: 3 },
+    { rule: 'glyder', base: 'momentum', smoothness: 'gnb', batchSize: 8, curvatureEvery: 2 }]) {
     const drive = async (o: any, k: number) => {
       for (let t = 0; t < k; t++) {
         prob.grad(o.params, o.grads);

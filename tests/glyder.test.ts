@@ -218,6 +218,30 @@ gly("gnb: the draws' mean is the Gauss-Newton curvature dᵀGd/‖d‖², their 
   assert.ok(opt.stats.Lbar! >= opt.stats.curvatureSmoothed! && opt.stats.Lbar! < 1.3 * exact, `L̄ ${opt.stats.Lbar} over the average, near it`);
 });
 
+gly('gnb: η starts at twice the probe length and at most doubles per step (one χ²₁ draw is often far below its mean)', async () => {
+  const ss = await stepsize();
+  const n = 9, lambda = 2;
+  const opt = ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, params: Array.from({ length: n }, (_, i) => i - 4) });
+  // ĝ = √λ·x/‖x‖·z with z = ±1 alternating: each draw is λ, so the locally optimal η is 1/λ
+  let z = 1, prev = 0;
+  for (let t = 0; t < 16; t++) {
+    for (let i = 0; i < n; i++) opt.grads[i] = lambda * opt.params[i];
+    const norm = Math.hypot(...opt.grads);
+    await opt.step((p, g, { batch }) => {
+      const r = Math.hypot(...p);
+      for (let i = 0; i < n; i++) g[i] = batch === 'sampled' ? (z * Math.sqrt(lambda) * p[i]) / r : lambda * p[i];
+      return 0;
+    });
+    z = -z;
+    if (t === 0) assert.ok(Math.abs(opt.lr - 2e-3 / norm) < 1e-6 * opt.lr, `first η ${opt.lr} = 2·τMin/‖d‖ = ${2e-3 / norm}`);
+    else assert.ok(opt.lr <= 2 * prev * (1 + 1e-6) + 1e-12, `step ${t}: η ${opt.lr} after ${prev}`);
+    assert.ok(Math.abs(opt.stats.curvature! - lambda) < 1e-4, `draw ${opt.stats.curvature}`);
+    assert.is(opt.stats.growthCapped, opt.lr < (1 - 1e-4) / lambda ? 1 : 0, `step ${t}: capped while below 1/λ (η ${opt.lr})`);
+    prev = opt.lr;
+  }
+  assert.ok(Math.abs(prev - 1 / lambda) < 1e-4, `η reached the locally optimal 1/λ: ${prev}`);
+});
+
 gly("gnb: 'sampled' follows 'fresh' at x on curvature steps only; params restored; a throw or a non-finite ĝ commits nothing; bad options refused", async () => {
   const ss = await stepsize();
   const opt = ss.create({ size: 4, rule: 'glyder', base: 'momentum', smoothness: 'gnb', batchSize: 4, curvatureEvery: 3, params: [1, -2, 3, -4] });

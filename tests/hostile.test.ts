@@ -74,11 +74,12 @@ const CLOSURE_RULES: Record<string, unknown>[] = [
   { rule: 'gala', base: 'sgd' }, { rule: 'gala', base: 'momentum' }, { rule: 'gala', base: 'normalized' }, { rule: 'gala', base: 'adam' },
   { rule: 'secant', base: 'sgd' }, { rule: 'secant', base: 'momentum', evaluations: 2 }, { rule: 'secant', base: 'sign' },
   { rule: 'glyder', base: 'sgd' }, { rule: 'glyder', base: 'momentum' }, { rule: 'glyder', base: 'adam', curvatureEvery: 2 },
+  { rule: 'glyder', base: 'adam', smoothness: 'gnb', batchSize: 16, curvatureEvery: 2 },
 ];
 
 /**
- * A closure over a noisy quadratic: each 'fresh' batch draws new noise, 'repeat' reuses it,
- * 'same' is the step's own batch. `vandal` then writes into params (and may throw).
+ * A closure over a noisy quadratic: each 'fresh' batch draws new noise, 'repeat' and 'sampled'
+ * reuse it, 'same' is the step's own batch. `vandal` then writes into params (and may throw).
  */
 function closureFor(prob: Problem, vandal?: (params: Float32Array, call: number) => void) {
   let fresh = 0, calls = 0;

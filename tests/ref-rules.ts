@@ -357,9 +357,11 @@ export class RefGlyder {
     const corr = 1 - beta ** t, nh = this.N / corr, qh = this.Q / corr;
     if (Number.isFinite(this.ell)) this.L = this.started ? Math.max(Math.max(this.ell, 0), c.curvatureDecay * this.L) : Math.max(this.ell, 0);
     const tauUsed = gt && c.smoothness !== 'gnb' ? this.tau(q) : 0; // (the probe length this step used, before η changes; 'gnb' probes none)
-    if (this.L > 0 && nh > 0) this.eta = Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30));
-    // no positive curvature seen yet: double the longest step so far (the doc's escape)
-    else if (nh > 0) this.eta = Math.min(c.maxLr, 2 * Math.max(this.started ? this.eta : 0, tauUsed, c.tauMin / Math.sqrt(q)));
+    const doubled = 2 * Math.max(this.started ? this.eta : 0, tauUsed, c.tauMin / Math.sqrt(q));
+    if (this.L > 0 && nh > 0) {
+      this.eta = Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30));
+      if (c.smoothness === 'gnb') this.eta = Math.min(this.eta, doubled); // the GNB growth cap (×2 per step)
+    } else if (nh > 0) this.eta = Math.min(c.maxLr, doubled); // no positive curvature seen yet: the doc's escape
     else this.eta = 0;
     this.direction(g, true, x0);
     for (let i = 0; i < n; i++) this.x[i] -= this.eta * d[i];

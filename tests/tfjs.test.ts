@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 // @ts-ignore: resolved at run time next to this bundle (build/tfjs.js)
-import { tfOptimizer, StepsizeOptimizer, CHECKPOINT_WEIGHT } from '../build/tfjs.js';
+import { tfOptimizer, StepsizeOptimizer, CHECKPOINT_WEIGHT, sampledBatchFor } from '../build/tfjs.js';
 import { rng } from './rng.js';
 import { throwsCode } from './util.js';
 
@@ -81,6 +81,80 @@ t('minimize(f) drives a closure rule and puts the final values into the variable
   assert.equal([...v.dataSync()], [...opt.core!.params], 'the variable holds the optimizer\'s params');
   assert.throws(() => new StepsizeOptimizer(null as any, { size: 3 }), /lays out the model's variables itself/);
   opt.dispose(); v.dispose();
+});
+
+t("glyder's GNB curvature through minimize(f): freshBatch and sampledBatchFor(model); the model trains; 'sampled' asked on curvature steps; no leaks; refusals", async () => {
+  await tf.setBackend('cpu');
+  const { xs, ys } = data(), m = model(), n = xs.shape[0], r = rng(8);
+  const draw = (size: number) => { const idx = tf.tensor1d(Array.from({ length: size }, () => Math.floor(r() * n)), 'int32'); const b = { x: tf.gather(xs, idx), y: tf.gather(ys, idx) }; idx.dispose(); return b; };
+  const ce = (x: tf.Tensor, y: tf.Tensor) => () => tf.mean(tfl.metrics.categoricalCrossentropy(y, m.apply(x) as tf.Tensor)) as tf.Scalar;
+  let last: { x: tf.Tensor; y: tf.Tensor } | null = null, fresh = 0, sampled = 0;
+  const hook = sampledBatchFor(m, () => last!.x);
+  const options = {
+    rule: 'glyder', base: 'adam', smoothness: 'gnb', batchSize: 64, curvatureEvery: 2,
+    freshBatch: () => { fresh++; if (last) { last.x.dispose(); last.y.dispose(); } last = draw(64); return ce(last.x, last.y); },
+    sampledBatch: () => { sampled++; return hook(); },
+  };
+  const opt = await tfOptimizer(options);
+  const full = () => tf.tidy(() => tf.mean(tfl.metrics.categoricalCrossentropy(ys, m.predict(xs) as tf.Tensor)).dataSync()[0]);
+  const before = full();
+  let tensors = 0;
+  for (let step = 0; step < 60; step++) {
+    const b = draw(64);
+    opt.minimize(ce(b.x, b.y), false);
+    b.x.dispose(); b.y.dispose();
+    if (step === 9) tensors = tf.memory().numTensors;
+  }
+  assert.is(tf.memory().numTensors, tensors, 'no tensor left behind by a step');
+  const after = full();
+  assert.ok(after < 0.5 * before, `full-data loss ${before} → ${after}`);
+  assert.is(fresh, 60, "'fresh' on every step");
+  assert.is(sampled, 30, "'sampled' on every other step (curvatureEvery 2)");
+  assert.ok(opt.core!.stats.Lbar! > 0 && opt.core!.stats.escape === 0, JSON.stringify(opt.core!.stats));
+  // refused without the hooks, and for a model whose output is not a distribution
+  const { sampledBatch: _, ...noHook } = options;
+  await tfOptimizer(noHook).then(() => assert.unreachable('should refuse'), (e) => {
+    assert.is(e.code, 'E_OPTION');
+    assert.match(e.message, /rule 'glyder' with these options asks for 'fresh' and 'sampled' gradients, which only the caller can give: pass sampledBatch/);
+  });
+  await tfOptimizer({ ...noHook, freshBatch: undefined }).then(() => assert.unreachable('should refuse'), (e) => assert.match(e.message, /pass freshBatch .*, and sampledBatch/));
+  // (an optimizer tfjs builds has no Stepsize yet: refused on its first step, before anything moves)
+  const deferred = new StepsizeOptimizer(null, noHook), b = draw(8), w0 = m.getWeights().map((w) => [...w.dataSync()]);
+  throwsCode(() => deferred.minimize(ce(b.x, b.y)), 'E_OPTION', /pass sampledBatch/);
+  assert.equal(m.getWeights().map((w) => [...w.dataSync()]), w0, 'nothing stepped');
+  b.x.dispose(); b.y.dispose(); deferred.dispose();
+  throwsCode(() => new StepsizeOptimizer(null, { ...options, sampledBatch: 3 as any }), 'E_OPTION', /sampledBatch must be a function/);
+  const linear = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [20] })] });
+  throwsCode(() => sampledBatchFor(linear, () => xs), 'E_OPTION', /softmax or sigmoid activation .* this one's is "linear"/);
+  throwsCode(() => sampledBatchFor({} as any, () => xs), 'E_OPTION', /takes a tfjs-layers model/);
+  throwsCode(() => sampledBatchFor(m, () => xs, { seed: 0.5 }), 'E_OPTION', /seed must be a whole number/);
+  opt.dispose(); m.dispose(); linear.dispose(); xs.dispose(); ys.dispose(); last!.x.dispose(); last!.y.dispose();
+});
+
+t("sampledBatchFor: labels drawn from the model's own predictions, so the sampled loss's gradient has mean zero (Bartlett's identity), softmax and sigmoid", async () => {
+  await tf.setBackend('cpu');
+  const x = tf.randomUniform([32, 20], -1, 1, 'float32', 3);
+  for (const activation of ['softmax', 'sigmoid'] as const) {
+    const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, activation, inputShape: [20], kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) })] });
+    const hook = sampledBatchFor(m, () => x, { seed: 7 });
+    const vars = m.trainableWeights.map((w) => (w as any).read() as tf.Variable);
+    const k = vars.reduce((s, v) => s + v.size, 0), total = new Float64Array(k);
+    let sq = 0;
+    const draws = 400;
+    for (let i = 0; i < draws; i++) {
+      const { value, grads } = tf.variableGrads(hook(), vars);
+      const g = vars.flatMap((v) => [...grads[v.name].dataSync()]);
+      g.forEach((v, j) => { total[j] += v; sq += v * v; });
+      value.dispose(); for (const t2 of Object.values(grads)) t2.dispose();
+    }
+    const meanNorm = Math.sqrt(total.reduce((s, v) => s + (v / draws) ** 2, 0)), rms = Math.sqrt(sq / draws);
+    // 400 independent draws: the mean's norm is ~rms/20 when the labels follow the predictions
+    assert.ok(meanNorm < 0.15 * rms, `${activation}: |mean gradient| ${meanNorm} vs one draw's ${rms}`);
+    const again = sampledBatchFor(m, () => x, { seed: 7 })()().dataSync()[0], first = sampledBatchFor(m, () => x, { seed: 7 })()().dataSync()[0];
+    assert.is(again, first, `${activation}: the same seed draws the same labels`);
+    m.dispose();
+  }
+  x.dispose();
 });
 
 t('no aliasing: a clone or a dataSync() array taken before a step keeps its values; no tensor leaks per step', async () => {

@@ -10,6 +10,7 @@ export const VARIANTS: Record<string, unknown>[] = [
   { rule: 'gala', base: 'sgd' }, { rule: 'gala', base: 'momentum' }, { rule: 'gala', base: 'normalized' }, { rule: 'gala', base: 'adam' },
   { rule: 'secant', base: 'sgd' }, { rule: 'secant', base: 'momentum' }, { rule: 'secant', base: 'sign' },
   { rule: 'glyder', base: 'sgd' }, { rule: 'glyder', base: 'momentum' }, { rule: 'glyder', base: 'adam' },
+  { rule: 'glyder', base: 'momentum', smoothness: 'gnb', batchSize: 8 },
   { rule: 'dadapt', base: 'sgd' }, { rule: 'dadapt', base: 'momentum' }, { rule: 'dadapt', base: 'adam' }, { rule: 'dadapt', base: 'adamw' },
   { rule: 'prodigy', base: 'adam' }, { rule: 'prodigy', base: 'adamw' }, { rule: 'dog', base: 'sgd' },
   { rule: 'schedulefree', base: 'sgd' }, { rule: 'schedulefree', base: 'adamw', weightDecay: 0.01 },

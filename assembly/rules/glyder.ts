@@ -17,7 +17,7 @@
 //         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ ('gnb': ⟨ĝ, d⟩);  D (step) commit the base state and x ← x0 − η·d.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, BATCH_sampled, OK } from '../ids';
-import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, HP_glyder_smoothness, C_glyder_smoothness_gnb, HP_glyder_batchSize, HP_glyder_curvatureSmoothing, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, S_glyder_C, S_glyder_draws, T_glyder_curvatureSmoothed, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape } from '../generated/ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, HP_glyder_smoothness, C_glyder_smoothness_gnb, HP_glyder_batchSize, HP_glyder_curvatureSmoothing, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, S_glyder_C, S_glyder_draws, T_glyder_curvatureSmoothed, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape, T_glyder_growthCapped } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { copy, pass, splat, none, sum0, sum1, ownLoop, moved } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
@@ -262,13 +262,19 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const q = sq; // (the commit pass below reuses the sums)
   const cap = hyper(HP_glyder_maxLr) > 0 ? hyper(HP_glyder_maxLr) : Infinity;
   let eta: f64 = 0, escape = 0;
-  if (L > 0 && nh > 0) eta = Math.min(cap, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
-  else if (nh > 0) {
+  // twice the longest step so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖)
+  const doubled = 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), hyper(HP_glyder_tauMin) / Math.sqrt(sq));
+  let capped = 0;
+  if (L > 0 && nh > 0) {
+    eta = Math.min(cap, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
+    // GNB: early on, L̄ rests on a few χ²₁ draws, and one draw is often far below its mean (a
+    // quarter of them below a tenth of it), which would make η that much too long: with 'gnb'
+    // η grows at most ×2 per step, from the probe length (docs/rules/glyder.md)
+    if (sampled && eta > doubled) { eta = Math.min(cap, doubled); capped = 1; }
+  } else if (nh > 0) {
     // No positive curvature seen yet (ℓ ≤ 0: the descent lemma bounds nothing): the locally
-    // optimal step is undefined and would be 0 forever. Escape by doubling the longest step
-    // measured so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖).
-    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
-    eta = Math.min(cap, 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), floor));
+    // optimal step is undefined and would be 0 forever. Escape by doubling the longest step.
+    eta = Math.min(cap, doubled);
     escape = 1;
   }
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
@@ -277,6 +283,6 @@ export function glyderStep(base: i32, loss: f64): i32 {
   setState(S_glyder_eta, eta); setState(S_glyder_started, 1); setState(S_glyder_C, C); setState(S_glyder_draws, draws);
   setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, sampled ? (isFinite(draw) ? draw : 0) : isFinite(ell) ? ell : 0);
   setStat(T_glyder_curvatureSmoothed, isFinite(ell) ? ell : 0);
-  setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_escape, escape); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
+  setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_escape, escape); setStat(T_glyder_growthCapped, capped); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);
   return finish(eta, finite);
 }

@@ -44,6 +44,12 @@ export interface RuleInfo {
   readonly options: Readonly<Record<string, RuleOption>>;
   /** The signals it adds to `opt.stats`. */
   readonly stats: readonly string[];
+  /**
+   * The closure requests (`request.batch`) its steps make with these options (as create() takes
+   * them: one left out is at its default), for a closure rule: the tfjs adapter refuses a config
+   * whose requests it has no hook for.
+   */
+  readonly requests?: (options: Readonly<Record<string, unknown>>) => readonly ('same' | 'fresh' | 'repeat' | 'sampled')[];
 }
 
 /** The full description; the fields past RuleInfo's are the loader's and the build's. */
@@ -60,6 +66,8 @@ export interface RuleDescription extends RuleInfo {
   readonly scratch?: number | ((base: BaseName) => number);
   /** @internal its scalar state, by name, in slot order, and what each may hold */
   readonly state?: Readonly<Record<string, StateKind>>;
+  /** @internal state added after a release: the value a checkpoint written before it restores with */
+  readonly stateAdded?: Readonly<Record<string, number>>;
   /**
    * @internal state it keeps per tensor (per segment, in slot order, at most 4), and the boolean
    * option that turns it on: create() then needs `tensors`, and a checkpoint carries each name

@@ -23,5 +23,6 @@ export default defineRule({
     centred: flag(true),
   },
   validate: etaBounds(' (1e-3·lr)'),
+  requests: () => ['same'],
   stats: ['alignment', 'curvature', 'q', 'roundSkipped', 'A', 'Q'],
 });

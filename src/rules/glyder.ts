@@ -11,6 +11,7 @@ export default defineRule({
   scratch: 4, // d, the params backup, g', g^τ (or ĝ, the sampled-label gradient)
   // C, draws: the GNB curvature's average and its count of draws (0 with 'projection')
   state: { N: 'finite', Q: 'nonNegative', L: 'nonNegative', eta: 'nonNegative', started: 'flag', C: 'nonNegative', draws: 'count' },
+  stateAdded: { C: 0, draws: 0 }, // (0.6.0)
   options: {
     /** β of the EMAs of ⟨g', d⟩ and ‖d‖². Default 0.9. */
     smoothing: num(0.9, unit),
@@ -34,7 +35,8 @@ export default defineRule({
     /** With smoothness 'gnb': β of the exponential average of the GNB draws that feeds L̄. Default 0.99. */
     curvatureSmoothing: num(0.99, unit),
   },
-  stats: ['p', 'q', 'curvature', 'curvatureSmoothed', 'Lbar', 'N', 'Q', 'tau', 'escape'],
+  stats: ['p', 'q', 'curvature', 'curvatureSmoothed', 'Lbar', 'N', 'Q', 'tau', 'escape', 'growthCapped'],
+  requests: (o) => (o.smoothness === 'gnb' ? ['fresh', 'sampled'] : ['fresh', 'repeat']),
   validate: (c) => {
     if (c.smoothness === 'gnb' && !((c.batchSize as number) >= 1)) {
       fail('E_OPTION', "smoothness 'gnb' needs option 'batchSize', a whole number >= 1: the number of examples whose mean loss the 'sampled' gradient is (its curvature is B·⟨ĝ, d⟩²/‖d‖²)");

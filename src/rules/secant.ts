@@ -19,5 +19,6 @@ export default defineRule({
     /** c in the look-ahead point x + c·s. Default 1. */
     probeScale: num(1, positive),
   },
+  requests: () => ['fresh', 'repeat'],
   stats: ['ss', 'sy', 'yy', 'fallback'],
 });
