@@ -1,6 +1,7 @@
 // Before a reproduction run: every problem's WASM gradient against central finite differences
 // of its WASM loss (float64 steps on float32 inputs), on a few coordinates at the initial point
-// and on a minibatch. Throws when one disagrees, so no run starts on a wrong gradient.
+// and on a minibatch, and for classifiers the sampled-label gradient's mean (zero, by Bartlett's
+// identity). Throws when one disagrees, so no run starts on a wrong gradient.
 import { problem, PROBLEMS } from './problems.mjs';
 
 export async function checkProblems(names = Object.keys(PROBLEMS)) {
@@ -25,6 +26,17 @@ export async function checkProblems(names = Object.keys(PROBLEMS)) {
     }
     report.push(`${name} ${worst.toExponential(1)}`);
     if (!(worst < 2e-2)) throw new Error(`${name}: gradient vs finite differences off by ${worst} (relative)`);
+    if (p.trainSize) {
+      // 'sampled' (labels drawn from the model): by Bartlett's identity its gradient has mean 0;
+      // 200 draws on one fresh batch bring the mean's norm to ~1/14 of one draw's
+      s.evaluate(x, g, 'fresh');
+      const sum = new Float64Array(p.n);
+      let sq = 0;
+      for (let k = 0; k < 200; k++) { s.evaluate(x, g, 'sampled'); g.forEach((v, i) => { sum[i] += v; sq += v * v; }); }
+      const ratio = Math.sqrt(sum.reduce((a, v) => a + (v / 200) ** 2, 0)) / Math.sqrt(sq / 200);
+      report.push(`${name} sampled ${ratio.toFixed(2)}`);
+      if (!(ratio < 0.2)) throw new Error(`${name}: the sampled-label gradient's mean is ${ratio} of one draw's norm (Bartlett: ~0.07)`);
+    }
   }
   return report;
 }

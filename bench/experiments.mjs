@@ -109,7 +109,30 @@ export function experiments(quick) {
   out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('SGD cosine')], values: [1, 0.3, 0.1, 0.03], seeds });
   out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('Adam cosine'), method('NAdamW cosine')], values: [1e-2, 3e-3, 1e-3, 3e-4], seeds });
   out.push({ exp: 'glyder-cosine', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [method('NAdamW AlgoPerf')], values: [1], seeds });
+  // 6. GLyDER's own two experiments: its smoothness estimators (the 1-d projection, a gradient at
+  //    x − τd on the fresh batch; GNB, a gradient on the fresh batch with labels sampled from the
+  //    model), on softmax regression and the MLP with the robustness runs' steps and batch (whose
+  //    baselines stand beside them); and the extra minibatches, curvature every k steps
+  for (const [problem, steps] of [['mnist-softmax', 600], ['mnist-mlp', 400]]) {
+    out.push({ exp: 'glyder-smoothness', problem, steps, batch: 128, methods: GLYDERS.flatMap((l) => [method(l), glyderWith(l, 'gnb', 1)]), values: [1], seeds });
+  }
+  for (const k of CURVATURE_EVERY) {
+    for (const l of ['SGD-GLyDER', 'Adam-GLyDER']) {
+      out.push({ exp: 'glyder-every', problem: 'mnist-mlp', steps: 400, batch: 128, methods: [glyderWith(l, 'projection', k), glyderWith(l, 'gnb', k)], values: [1], seeds });
+    }
+  }
   return out;
+}
+
+export const GLYDERS = ['SGD-GLyDER', 'Momentum-GLyDER', 'Adam-GLyDER'];
+export const CURVATURE_EVERY = [1, 2, 4, 8];
+/** A GLyDER method with a smoothness estimator and curvatureEvery k (GNB's batchSize: the fresh batch, 128 here). */
+export function glyderWith(label, smoothness, k) {
+  const base = method(label), gnb = smoothness === 'gnb';
+  return {
+    ...base, label: `${label}${gnb ? ' GNB' : ''}${k > 1 ? ` k=${k}` : ''}`,
+    cfg: { ...base.cfg, ...(k > 1 ? { curvatureEvery: k } : {}), ...(gnb ? { smoothness, batchSize: 128 } : {}) },
+  };
 }
 
 /** Jobs of all experiments; a method with init 'none' (no initial LR) runs once per seed. */

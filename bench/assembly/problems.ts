@@ -56,6 +56,11 @@ export function release(mark: usize): void { top = mark; }
 
 let seed: u64 = 1;
 export function setSeed(s: u32): void { seed = <u64>s * 0x9e3779b97f4a7c15 + 1; }
+/** A uniform draw in [0, 1) from the same LCG. */
+function uniform(): f64 {
+  seed = seed * 6364136223846793005 + 1442695040888963407;
+  return <f64>(seed >>> 11) / 9007199254740992.0;
+}
 /** A standard normal draw (Box–Muller on a 64-bit LCG): the same in every runtime. */
 function gauss(): f64 {
   seed = seed * 6364136223846793005 + 1442695040888963407;
@@ -181,25 +186,35 @@ function forward(params: usize, x: usize): void {
 }
 
 let hits: u32 = 0;
+/** netSampledLoss: each sample's label is drawn from the model's own output distribution. */
+let sampling = false;
 
 /** The output loss for label y; writes dLoss/dlogits into delta(L) scaled by `scale`. */
 function outputLoss(y: u32, scale: f32, withGrad: bool): f64 {
   const K = size(L), z = act(L), d = delta(L);
   if (K == 1) {
-    const v = <f64>load<f32>(z), t = <f64>y;
+    const v = <f64>load<f32>(z);
+    const p = 1 / (1 + Math.exp(-v));
+    if (sampling) y = uniform() < p ? 1 : 0;
+    const t = <f64>y;
     // log(1 + e^v) − t·v, stably; p = σ(v)
     const loss = Math.max(v, 0) - v * t + Math.log1p(Math.exp(-Math.abs(v)));
-    const p = 1 / (1 + Math.exp(-v));
     if ((p >= 0.5 ? 1 : 0) == y) hits++;
     if (withGrad) store<f32>(d, <f32>(p - t) * scale);
     return loss;
   }
   let m = load<f32>(z), arg: u32 = 0;
   for (let k: u32 = 1; k < K; k++) { const v = load<f32>(z + (<usize>k << 2)); if (v > m) { m = v; arg = k; } }
-  if (arg == y) hits++;
   let sum: f64 = 0;
   for (let k: u32 = 0; k < K; k++) sum += Math.exp(<f64>(load<f32>(z + (<usize>k << 2)) - m));
   const lse = <f64>m + Math.log(sum);
+  if (sampling) { // the first class whose cumulative probability passes u
+    const u = uniform();
+    let c: f64 = 0;
+    y = K - 1;
+    for (let k: u32 = 0; k < K; k++) { c += Math.exp(<f64>load<f32>(z + (<usize>k << 2)) - lse); if (u < c) { y = k; break; } }
+  }
+  if (arg == y) hits++;
   if (withGrad) {
     for (let k: u32 = 0; k < K; k++) {
       const p = Math.exp(<f64>load<f32>(z + (<usize>k << 2)) - lse);
@@ -249,6 +264,18 @@ export function netLoss(params: usize, grads: usize, X: usize, y: usize, idx: us
 }
 
 export function netHits(): u32 { return hits; }
+
+/**
+ * As netLoss, with each sample's label drawn from the model's predictive distribution at
+ * params (softmax: a class; one sigmoid output: a Bernoulli), from the noise seed (setSeed):
+ * the loss whose gradient glyder's GNB curvature asks for ('sampled').
+ */
+export function netSampledLoss(params: usize, grads: usize, X: usize, y: usize, idx: usize, count: u32): f64 {
+  sampling = true;
+  const loss = netLoss(params, grads, X, y, idx, count);
+  sampling = false;
+  return loss;
+}
 
 // ---------------------------------------------------------------- rotated quadratic
 
