@@ -3,6 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stepsize, f32, throwsCode, rng } from './util.js';
+import type { Optimizer, Request } from '../build/index.js';
 import { RefGlyder } from './ref-rules.js';
 import { trajectoryProblems } from './problems.js';
 import { startTrajectory } from './compare.js';
@@ -62,38 +63,47 @@ for (const cfg of CONFIGS) {
   });
 }
 
+/** g = k·p (k = 0.5 unless given). */
+const half = (p: Float32Array, g: Float32Array, k = 0.5) => { for (let i = 0; i < p.length; i++) g[i] = k * p[i]; };
+
+/** Steps `steps` times from g = 0.5·x; `onCall` answers each request (it sees params, the x of that step, the grads view). Returns the requests of each step. */
+async function requestsOver(opt: Optimizer, steps: number, onCall: (req: Request, p: Float32Array, x: number[], g: Float32Array) => void): Promise<string[][]> {
+  const batches: string[][] = [];
+  for (let t = 0; t < steps; t++) {
+    half(opt.params, opt.grads);
+    const x = Array.from(opt.params), seen: string[] = [];
+    await opt.step((p, g, req) => { seen.push(req.batch); onCall(req, p, x, g); return 0; });
+    assert.not.equal(Array.from(opt.params), x, `step ${t} moved`);
+    batches.push(seen);
+  }
+  return batches;
+}
+
+/** A closure that throws at its first or second call leaves params and the whole state as they were. Returns the checkpoint. */
+async function throwingCommitsNothing(opt: Optimizer): Promise<Uint8Array> {
+  const snapshot = opt.save(), params = Array.from(opt.params);
+  for (const failAt of [1, 2]) {
+    let calls = 0;
+    await opt.step((p, g) => { if (++calls === failAt) throw new Error('no batch'); half(p, g); return 0; })
+      .then(() => assert.unreachable('should throw'), (e) => assert.is(e.message, 'no batch'));
+    assert.equal(Array.from(opt.params), params, `params restored (throw at call ${failAt})`);
+    assert.equal(opt.save(), snapshot, `nothing committed (throw at call ${failAt})`);
+  }
+  return snapshot;
+}
+
 gly("the closure contract: 'fresh' at x then 'repeat' at x − τd; params restored exactly; a throw commits nothing", async () => {
   const ss = await stepsize();
   const opt = ss.create({ size: 4, rule: 'glyder', base: 'adam', curvatureEvery: 2, params: [1, -2, 3, -4] });
   throwsCode(() => opt.step(), 'E_OPTION', /await step\(closure\)/);
-  const grad = (p: Float32Array, g: Float32Array) => { for (let i = 0; i < 4; i++) g[i] = 0.5 * p[i]; };
-  const batches: string[][] = [];
-  for (let t = 0; t < 4; t++) {
-    grad(opt.params, opt.grads);
-    const x = Array.from(opt.params), seen: string[] = [];
-    await opt.step((p, g, req) => {
-      seen.push(req.batch);
-      if (req.batch === 'fresh') assert.equal(Array.from(p), x, "'fresh' is evaluated at x");
-      else assert.not.equal(Array.from(p), x, "'repeat' is evaluated at the probe point");
-      grad(p, g);
-      return 0;
-    });
-    batches.push(seen);
-  }
+  const batches = await requestsOver(opt, 4, (req, p, x, g) => {
+    if (req.batch === 'fresh') assert.equal(Array.from(p), x, "'fresh' is evaluated at x");
+    else assert.not.equal(Array.from(p), x, "'repeat' is evaluated at the probe point");
+    half(p, g);
+  });
   assert.equal(batches, [['fresh', 'repeat'], ['fresh'], ['fresh', 'repeat'], ['fresh']], 'curvature every 2 steps');
-  grad(opt.params, opt.grads);
-  const snapshot = opt.save(), params = Array.from(opt.params);
-  for (const failAt of [1, 2]) {
-    let calls = 0;
-    try {
-      await opt.step((p, g) => { if (++calls === failAt) throw new Error('no batch'); grad(p, g); return 0; });
-      assert.unreachable('should throw');
-    } catch (e: any) {
-      assert.is(e.message, 'no batch');
-    }
-    assert.equal(Array.from(opt.params), params, `params restored (throw at call ${failAt})`);
-    assert.equal(opt.save(), snapshot, `nothing committed (throw at call ${failAt})`);
-  }
+  half(opt.params, opt.grads);
+  await throwingCommitsNothing(opt);
   // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
   throwsCode(() => ss.create({ size: 3, rule: 'glyder', base: 'sign' }), 'E_OPTION', /'base' must be one of 'sgd', 'momentum', 'adam'/);
   // @ts-expect-error: not an option or base of this rule (a type error, and E_OPTION at run time)
@@ -245,33 +255,17 @@ gly('gnb: η starts at twice the probe length and at most doubles per step (one 
 gly("gnb: 'sampled' follows 'fresh' at x on curvature steps only; params restored; a throw or a non-finite ĝ commits nothing; bad options refused", async () => {
   const ss = await stepsize();
   const opt = ss.create({ size: 4, rule: 'glyder', base: 'momentum', smoothness: 'gnb', batchSize: 4, curvatureEvery: 3, params: [1, -2, 3, -4] });
-  const grad = (p: Float32Array, g: Float32Array, k = 0.5) => { for (let i = 0; i < 4; i++) g[i] = k * p[i]; };
-  const batches: string[][] = [];
-  for (let t = 0; t < 6; t++) {
-    grad(opt.params, opt.grads);
-    const x = Array.from(opt.params), seen: string[] = [];
-    await opt.step((p, g, req) => {
-      seen.push(req.batch);
-      assert.equal(Array.from(p), x, `'${req.batch}' is evaluated at x`);
-      grad(p, g, req.batch === 'sampled' ? 0.1 : 0.5);
-      if (req.batch === 'sampled') p.fill(7); // (params are put back whatever the closure wrote)
-      return 0;
-    });
-    assert.not.equal(Array.from(opt.params), x, `step ${t} moved`);
-    batches.push(seen);
-  }
+  const batches = await requestsOver(opt, 6, (req, p, x, g) => {
+    assert.equal(Array.from(p), x, `'${req.batch}' is evaluated at x`);
+    half(p, g, req.batch === 'sampled' ? 0.1 : 0.5);
+    if (req.batch === 'sampled') p.fill(7); // (params are put back whatever the closure wrote)
+  });
   const C = ['fresh', 'sampled'], F = ['fresh'];
   assert.equal(batches, [C, F, F, C, F, F], 'curvature every 3 steps');
-  grad(opt.params, opt.grads); // (the next step measures: both calls below are made)
-  const snapshot = opt.save(), params = Array.from(opt.params);
-  for (const failAt of [1, 2]) {
-    let calls = 0;
-    await opt.step((p, g) => { if (++calls === failAt) throw new Error('no batch'); grad(p, g); return 0; }).then(() => assert.unreachable('should throw'), (e) => assert.is(e.message, 'no batch'));
-    assert.equal(Array.from(opt.params), params, `params restored (throw at call ${failAt})`);
-    assert.equal(opt.save(), snapshot, `nothing committed (throw at call ${failAt})`);
-  }
+  half(opt.params, opt.grads); // (the next step measures: both calls below are made)
+  const snapshot = await throwingCommitsNothing(opt);
   for (const bad of [Number.NaN, Infinity, -Infinity]) {
-    await opt.step((p, g, { batch }) => { grad(p, g); if (batch === 'sampled') g[2] = bad; return 0; })
+    await opt.step((p, g, { batch }) => { half(p, g); if (batch === 'sampled') g[2] = bad; return 0; })
       .then(() => assert.unreachable('should throw'), (e) => assert.is(e.code, 'E_GRADIENT', String(e)));
     assert.equal(opt.save(), snapshot, `nothing committed (ĝ holds ${bad})`);
   }
