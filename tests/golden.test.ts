@@ -9,8 +9,9 @@ import v020 from './golden/0.2.0.json';
 import v030 from './golden/0.3.0.json';
 import v040 from './golden/0.4.0.json';
 import v050 from './golden/0.5.0.json';
+import v060 from './golden/0.6.0.json';
 
-const RELEASES = [v020, v030, v040, v050];
+const RELEASES = [v020, v030, v040, v050, v060];
 
 /**
  * Configurations whose rounding a later release changed on purpose, by the release whose

@@ -26,6 +26,24 @@ reg('every rule is listed once with its bases, step form, options and stats', as
   }
 });
 
+reg('requests: a closure rule asks, over its steps, for exactly the batch kinds its description lists for those options; others list none', async () => {
+  const ss = await stepsize();
+  const configs = [...VARIANTS, { rule: 'glyder', base: 'adam', smoothness: 'gnb', batchSize: 4, curvatureEvery: 3 }, { rule: 'secant', base: 'sgd', evaluations: 2 }];
+  for (const cfg of configs) {
+    const r = ss.rules.find((d) => d.id === (cfg.rule ?? 'constant'))!;
+    if (r.step !== 'closure') { assert.is(r.requests, undefined, `${r.id} makes no requests`); continue; }
+    const { rule: _, ...options } = cfg;
+    const listed = [...r.requests!(options)].sort(), seen = new Set<string>();
+    const opt = ss.create({ size: 6, params: [1, -2, 3, -4, 5, -6], ...cfg } as any);
+    for (let t = 0; t < 4; t++) {
+      for (let i = 0; i < 6; i++) opt.grads[i] = 0.3 * opt.params[i];
+      await opt.step((p, g, { batch }) => { seen.add(batch); for (let i = 0; i < 6; i++) g[i] = 0.3 * p[i]; return 0; });
+    }
+    assert.equal([...seen].sort(), listed, `${JSON.stringify(cfg)}: asked ${[...seen]}, lists ${listed}`);
+    opt.dispose();
+  }
+});
+
 reg('bases: create() takes exactly the listed bases (the module and the loader agree with the description)', async () => {
   const ss = await stepsize();
   for (const r of ss.rules) {
