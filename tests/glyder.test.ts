@@ -228,7 +228,7 @@ gly("gnb: the draws' mean is the Gauss-Newton curvature dᵀGd/‖d‖², their 
   assert.ok(opt.stats.Lbar! >= opt.stats.curvatureSmoothed! && opt.stats.Lbar! < 1.3 * exact, `L̄ ${opt.stats.Lbar} over the average, near it`);
 });
 
-gly('gnb: η starts at twice the probe length and at most doubles per step (one χ²₁ draw is often far below its mean)', async () => {
+gly('gnb: η starts at twice the probe length and its cap doubles with each draw (one χ²₁ draw is often far below its mean)', async () => {
   const ss = await stepsize();
   const n = 9, lambda = 2;
   const opt = ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, params: Array.from({ length: n }, (_, i) => i - 4) });
@@ -250,6 +250,21 @@ gly('gnb: η starts at twice the probe length and at most doubles per step (one 
     prev = opt.lr;
   }
   assert.ok(Math.abs(prev - 1 / lambda) < 1e-4, `η reached the locally optimal 1/λ: ${prev}`);
+  // measured every 4 steps, the cap doubles with each draw, not with each step
+  const sparse = ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, curvatureEvery: 4, params: Array.from({ length: n }, (_, i) => i - 4) });
+  let first = 0;
+  for (let t = 0; t < 12; t++) {
+    for (let i = 0; i < n; i++) sparse.grads[i] = lambda * sparse.params[i];
+    if (t === 0) first = 2e-3 / Math.hypot(...sparse.grads);
+    await sparse.step((p, g, { batch }) => {
+      const r = Math.hypot(...p);
+      for (let i = 0; i < n; i++) g[i] = batch === 'sampled' ? (Math.sqrt(lambda) * p[i]) / r : lambda * p[i];
+      return 0;
+    });
+    const bound = first * 2 ** Math.floor(t / 4);
+    assert.ok(sparse.lr <= bound * (1 + 1e-6), `step ${t}: η ${sparse.lr} within the cap ${bound} (draw ${Math.floor(t / 4) + 1})`);
+    assert.ok(sparse.lr >= bound * (1 - 1e-6), `step ${t}: η ${sparse.lr} at the cap ${bound} (1/λ is far above it)`);
+  }
 });
 
 gly("gnb: 'sampled' follows 'fresh' at x on curvature steps only; params restored; a throw or a non-finite ĝ commits nothing; bad options refused", async () => {

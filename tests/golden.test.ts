@@ -56,13 +56,13 @@ const BEFORE_SCHEDULE = ['0.2.0', '0.3.0', '0.4.0'];
 
 /**
  * What glyder gained in 0.6.0, the GNB estimator: its options (at the end, at their defaults),
- * its state (the average of the draws and their count, 0 with 'projection') and its stats: the
+ * its state (the average of the draws, their count and the cap on η, 0 with 'projection') and its stats: the
  * curvature that enters L̄ (after 'curvature') and whether the growth cap set η (last), 0 until
  * the restored optimizer steps.
  */
 function withGnb(d: Record<string, Record<string, unknown>>): void {
   d.options = { ...d.options, smoothness: 'projection', batchSize: 0, curvatureSmoothing: 0.99 };
-  d.state = { ...d.state, 'glyder.C': 0, 'glyder.draws': 0 };
+  d.state = { ...d.state, 'glyder.C': 0, 'glyder.draws': 0, 'glyder.growth': 0 };
   d.stats = { ...after(d.stats, 'glyder.curvature', { 'glyder.curvatureSmoothed': 0 }), 'glyder.growthCapped': 0 };
 }
 const BEFORE_GNB = ['0.2.0', '0.3.0', '0.4.0', '0.5.0'];

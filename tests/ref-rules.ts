@@ -300,7 +300,7 @@ export class RefGlyder {
   x: Float64Array; b: Float64Array; m: Float64Array; v: Float64Array;
   N = 0; Q = 0; L = 0; eta = 0; started = false; t = 0; lr = 0; ell = NaN; q = 0;
   /** GNB (smoothness 'gnb'): the last draw B·⟨ĝ, d⟩²/‖d‖², the draws' average C and their count. */
-  draw = NaN; C = 0; draws = 0;
+  draw = NaN; C = 0; draws = 0; growth = 0;
   constructor(readonly cfg: Record<string, any>, x0: ArrayLike<number>) {
     const n = x0.length;
     this.x = Float64Array.from(x0);
@@ -347,6 +347,7 @@ export class RefGlyder {
     this.q = q;
     if (!(q > 0)) return;
     if (gt && c.smoothness === 'gnb') {
+      this.growth = this.growth > 0 ? 2 * this.growth : 2 * c.tauMin / Math.sqrt(q); // the cap on η doubles with each draw
       this.draw = c.batchSize * pr * pr / q;
       this.C = c.curvatureSmoothing * this.C + (1 - c.curvatureSmoothing) * this.draw;
       this.draws++;
@@ -360,7 +361,7 @@ export class RefGlyder {
     const doubled = 2 * Math.max(this.started ? this.eta : 0, tauUsed, c.tauMin / Math.sqrt(q));
     if (this.L > 0 && nh > 0) {
       this.eta = Math.min(c.maxLr, c.lr * nh / Math.max(this.L * qh, 1e-30));
-      if (c.smoothness === 'gnb') this.eta = Math.min(this.eta, doubled); // the GNB growth cap (×2 per step)
+      if (c.smoothness === 'gnb') this.eta = Math.min(this.eta, this.growth); // the GNB growth cap
     } else if (nh > 0) this.eta = Math.min(c.maxLr, doubled); // no positive curvature seen yet: the doc's escape
     else this.eta = 0;
     this.direction(g, true, x0);

@@ -17,7 +17,7 @@
 //         C (step) p = ⟨g', d⟩ and ⟨g' − g^τ, d⟩ ('gnb': ⟨ĝ, d⟩);  D (step) commit the base state and x ← x0 − η·d.
 import { P as X, G, NPAD, hyper, state, setState, setStat, slot, scratch } from '../layout';
 import { HP_lr, HP_momentum, HP_nesterov, HP_beta1, HP_beta2, HP_eps, HP_weightDecay, S_step, BATCH_fresh, BATCH_repeat, BATCH_sampled, OK } from '../ids';
-import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, HP_glyder_smoothness, C_glyder_smoothness_gnb, HP_glyder_batchSize, HP_glyder_curvatureSmoothing, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, S_glyder_C, S_glyder_draws, T_glyder_curvatureSmoothed, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape, T_glyder_growthCapped } from '../generated/ids';
+import { BASE_sgd, BASE_momentum, BASE_adam, HP_glyder_smoothing, HP_glyder_curvatureDecay, HP_glyder_curvatureEvery, HP_glyder_tauMin, HP_glyder_maxLr, HP_glyder_smoothness, C_glyder_smoothness_gnb, HP_glyder_batchSize, HP_glyder_curvatureSmoothing, S_glyder_N, S_glyder_Q, S_glyder_L, S_glyder_eta, S_glyder_started, S_glyder_C, S_glyder_draws, S_glyder_growth, T_glyder_curvatureSmoothed, T_glyder_p, T_glyder_q, T_glyder_curvature, T_glyder_Lbar, T_glyder_N, T_glyder_Q, T_glyder_tau, T_glyder_escape, T_glyder_growthCapped } from '../generated/ids';
 import { finiteAfter } from '../simd';
 import { copy, pass, splat, none, sum0, sum1, ownLoop, moved } from '../loops';
 import { nextM, nextV, direction, directionAt, dirK, dirE } from '../bases/adam';
@@ -240,8 +240,9 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const p = measured ? pAndDiff(sampled ? SAMPLED : 0) : dotProbe(false);
   // GNB: one draw B·⟨ĝ, d⟩²/‖d‖² (≥ 0; its mean is dᵀGd/‖d‖², G the Gauss-Newton matrix), then
   // its average over the draws (bias-corrected) is the ℓ L̄ takes
-  let draw: f64 = NaN, C = state(S_glyder_C), draws = state(S_glyder_draws);
+  let draw: f64 = NaN, C = state(S_glyder_C), draws = state(S_glyder_draws), growth = state(S_glyder_growth);
   if (measured && sampled) {
+    growth = growth > 0 ? 2 * growth : 2 * hyper(HP_glyder_tauMin) / Math.sqrt(sq);
     draw = hyper(HP_glyder_batchSize) * spd * spd / sq;
     const bc = hyper(HP_glyder_curvatureSmoothing);
     C = bc * C + (1 - bc) * draw; draws += 1;
@@ -269,8 +270,9 @@ export function glyderStep(base: i32, loss: f64): i32 {
     eta = Math.min(cap, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
     // GNB: early on, L̄ rests on a few χ²₁ draws, and one draw is often far below its mean (a
     // quarter of them below a tenth of it), which would make η that much too long: with 'gnb'
-    // η grows at most ×2 per step, from the probe length (docs/rules/glyder.md)
-    if (sampled && eta > doubled) { eta = Math.min(cap, doubled); capped = 1; }
+    // η stays under a cap that starts at twice the probe length and doubles with each draw, so
+    // it protects while the average holds few draws (docs/rules/glyder.md)
+    if (sampled && eta > growth) { eta = Math.min(cap, growth); capped = 1; }
   } else if (nh > 0) {
     // No positive curvature seen yet (ℓ ≤ 0: the descent lemma bounds nothing): the locally
     // optimal step is undefined and would be 0 forever. Escape by doubling the longest step.
@@ -280,7 +282,7 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
   countStep();
   setState(S_glyder_N, N); setState(S_glyder_Q, Q); setState(S_glyder_L, L);
-  setState(S_glyder_eta, eta); setState(S_glyder_started, 1); setState(S_glyder_C, C); setState(S_glyder_draws, draws);
+  setState(S_glyder_eta, eta); setState(S_glyder_started, 1); setState(S_glyder_C, C); setState(S_glyder_draws, draws); setState(S_glyder_growth, growth);
   setStat(T_glyder_p, p); setStat(T_glyder_q, q); setStat(T_glyder_curvature, sampled ? (isFinite(draw) ? draw : 0) : isFinite(ell) ? ell : 0);
   setStat(T_glyder_curvatureSmoothed, isFinite(ell) ? ell : 0);
   setStat(T_glyder_Lbar, L); setStat(T_glyder_N, nh); setStat(T_glyder_escape, escape); setStat(T_glyder_growthCapped, capped); setStat(T_glyder_Q, qh); setStat(T_glyder_tau, measured ? tau : 0);

@@ -9,9 +9,9 @@ export default defineRule({
   id: 'glyder', bases: ['sgd', 'momentum', 'adam'], step: 'closure', schedule: 'step', lr: 1,
   baseOptions: { sgd: ['lr', 'weightDecay'], momentum: ['lr', 'momentum', 'nesterov', 'weightDecay'], adam: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   scratch: 4, // d, the params backup, g', g^τ (or ĝ, the sampled-label gradient)
-  // C, draws: the GNB curvature's average and its count of draws (0 with 'projection')
-  state: { N: 'finite', Q: 'nonNegative', L: 'nonNegative', eta: 'nonNegative', started: 'flag', C: 'nonNegative', draws: 'count' },
-  stateAdded: { C: 0, draws: 0 }, // (0.6.0)
+  // C, draws, growth: the GNB curvature's average, its count of draws and the cap on η (0 with 'projection')
+  state: { N: 'finite', Q: 'nonNegative', L: 'nonNegative', eta: 'nonNegative', started: 'flag', C: 'nonNegative', draws: 'count', growth: 'nonNegative' },
+  stateAdded: { C: 0, draws: 0, growth: 0 }, // (0.6.0)
   options: {
     /** β of the EMAs of ⟨g', d⟩ and ‖d‖². Default 0.9. */
     smoothing: num(0.9, unit),
