@@ -126,7 +126,6 @@ export class StepsizeOptimizer extends Optimizer {
     }
     if (freshBatch !== undefined && typeof freshBatch !== 'function') fail('E_OPTION', 'freshBatch must be a function that returns the loss function on a new minibatch');
     if (sampledBatch !== undefined && typeof sampledBatch !== 'function') fail('E_OPTION', 'sampledBatch must be a function that returns the loss function on the last fresh minibatch with sampled labels (sampledBatchFor(model, inputs) builds one)');
-
     if (transfer !== 'auto' && transfer !== 'packed' && transfer !== 'variables') fail('E_OPTION', `option 'transfer' must be 'auto', 'packed' or 'variables'; got ${String(transfer)}`);
     // getConfig() wrote ±Infinity as strings (JSON has no Infinity), and groups' RegExps as { regexp, flags }
     for (const [k, v] of Object.entries(rest)) if (v === 'Infinity' || v === '-Infinity') rest[k] = Number(v);
@@ -419,7 +418,6 @@ function toJson(m: unknown): unknown {
 }
 const fromJson = (m: unknown): unknown => (isObject(m) && typeof m.regexp === 'string' ? new RegExp(m.regexp, typeof m.flags === 'string' ? m.flags : '') : m);
 
-/** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 /** What sampledBatchFor() needs of a tfjs-layers model (a LayersModel or Sequential). */
 export interface SampledModel {
   readonly layers: readonly { getConfig(): Record<string, unknown> }[];
@@ -476,6 +474,7 @@ export function sampledBatchFor(model: SampledModel, inputs: () => Tensor | Tens
   };
 }
 
+/** One line for tfjs users: `optimizer: await tfOptimizer({ rule, base: 'adam' })`, any rule of `ss.rules`. */
 export async function tfOptimizer(options: TfOptions = {}, loadOptions?: LoadOptions): Promise<StepsizeOptimizer> {
   return new StepsizeOptimizer(await share(load(loadOptions)), options);
 }

@@ -263,8 +263,6 @@ export function glyderStep(base: i32, loss: f64): i32 {
   const q = sq; // (the commit pass below reuses the sums)
   const cap = hyper(HP_glyder_maxLr) > 0 ? hyper(HP_glyder_maxLr) : Infinity;
   let eta: f64 = 0, escape = 0;
-  // twice the longest step so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖)
-  const doubled = 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), hyper(HP_glyder_tauMin) / Math.sqrt(sq));
   let capped = 0;
   if (L > 0 && nh > 0) {
     eta = Math.min(cap, hyper(HP_lr) * nh / Math.max(L * qh, 1e-30));
@@ -272,11 +270,13 @@ export function glyderStep(base: i32, loss: f64): i32 {
     // quarter of them below a tenth of it), which would make η that much too long: with 'gnb'
     // η stays under a cap that starts at twice the probe length and doubles with each draw, so
     // it protects while the average holds few draws (docs/rules/glyder.md)
-    if (sampled && eta > growth) { eta = Math.min(cap, growth); capped = 1; }
+    if (sampled && eta > growth) { eta = growth; capped = 1; }
   } else if (nh > 0) {
     // No positive curvature seen yet (ℓ ≤ 0: the descent lemma bounds nothing): the locally
-    // optimal step is undefined and would be 0 forever. Escape by doubling the longest step.
-    eta = Math.min(cap, doubled);
+    // optimal step is undefined and would be 0 forever. Escape by doubling the longest step
+    // measured so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖).
+    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
+    eta = Math.min(cap, 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), floor));
     escape = 1;
   }
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
