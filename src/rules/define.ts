@@ -76,7 +76,7 @@ export interface RuleDescription extends RuleInfo {
   readonly tensorState?: { readonly option: string; readonly kinds: Readonly<Record<string, StateKind>> };
   /** @internal groups' lrScale: 'freeze' when it takes only 0 (frozen) and 1 (its LR estimate is one for every parameter that trains) */
   readonly groupLr?: 'freeze';
-  /** @internal false when its update passes do not measure each tensor's step (no stats.groupStepNorms) */
+  /** @internal false when its update passes do not measure each tensor's step (opt.groups[].stepNorm stays NaN) */
   readonly stepNorms?: false;
   /** @internal 'average': the `ema` option averages the rule's average (opt.average: the weights it evaluates at), not params */
   readonly emaOf?: 'average';
