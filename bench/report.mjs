@@ -402,7 +402,7 @@ function evalsPlot(R, exp, problem, name, title) {
   const runs = R.filter((r) => r.exp === exp && r.problem === problem && r.seed === 0 && r.curve.evals?.length);
   const series = runs.map((r, k) => ({ label: r.method, color: PALETTE[k % PALETTE.length], dash: k >= PALETTE.length, xs: r.curve.t, ys: r.curve.loss }));
   const perStep = linePlot({ x: 0, y: 0, w: 560, h: 320, title: `${title}: training loss per step`, logY: true, series });
-  const perEval = linePlot({ x: 560, y: 0, w: 560, h: 320, title: 'per gradient evaluation', logY: true, series: series.map((s, k) => ({ ...s, xs: runs[k].curve.evals })), legend: false });
+  const perEval = linePlot({ x: 560, y: 0, w: 560, h: 320, title: 'per gradient evaluation', logY: true, xLabel: 'gradient evaluations', series: series.map((s, k) => ({ ...s, xs: runs[k].curve.evals })), legend: false });
   writeFileSync(new URL(`plots/${name}`, dir), svg(1120, 320, `${perStep}\n${perEval}`));
 }
 
