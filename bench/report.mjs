@@ -120,7 +120,7 @@ function galaClaim(R) {
     source: 'GALA, arXiv 2506.08419 (abstract and experiments: robustness to the initial learning rate)',
     how: 'Competitive at an initial LR = within 2 accuracy points of the base optimizer tuned over the grid (classifiers), or within 1% of the best achievable loss decrease (synthetic). Counts over the 6 initial LRs.',
     table: ['| pair | problem | tuned base | GALA competitive | base competitive | GALA at 1 … 1e-5 |', '|---|---|---:|---:|---:|---|', ...lines].join('\n') + '\n' +
-      probs.map((p) => { const r = R.find((x) => x.exp === 'robustness' && x.problem === p); return baselineTable(R, p, r.setup?.steps, r.setup?.batch); }).join('\n'),
+      probs.map((p) => baselinesOf(R, 'robustness', p)).join('\n'),
     verdict: verdictOf(verdicts),
   };
 }
@@ -253,7 +253,7 @@ function claraClaim(R) {
     source: 'CLARA, arXiv 2508.05408 (abstract and experiments; docs/rules/clara.md)',
     how: 'Final distance to the optimum (quadratics: the minimizer; Rosenbrock: (1, …, 1); saddle: the nearer minimum), CLARA vs its base at the same initial LR, mean of 3 seeds; a diverged run loses. Adam-CLARA vs Adam-CSA by final training loss over every robustness problem and initial LR.',
     table: ['| problem | pair | CLARA closer |', '|---|---|---:|', ...rows].join('\n') + '\n' +
-      synth.map((p) => { const r = R.find((x) => x.exp === 'robustness' && x.problem === p); return baselineTable(R, p, r.setup?.steps, r.setup?.batch); }).join('\n') +
+      synth.map((p) => baselinesOf(R, 'robustness', p)).join('\n') +
       `\n\nIn total CLARA is closer in ${wins}/${cells} cells. Adam-CLARA beats Adam-CSA in ${cw}/${cc} (problem, initial LR) cells.` +
       `\n\nMNIST (784-256-128-10, batch 128, 1500 steps ≈ 24 epochs, initial LR 1e-6; the paper: SGD 11.7% vs SGD-CLARA 93.2%): test accuracy % ${mn.join(', ')} (the parameter-free baselines with d0 or repsRel = 1e-6). "d=1e-2" is a tuned damping (the paper tunes damping per cell; 1e-2 is one value of its range 1e-5…1e-1).`,
     verdict: verdictOf(v),
@@ -295,7 +295,7 @@ function glyderSmoothnessClaim(R) {
       rows.push(`| ${p} | ${l} | ${pct(pa)} | ${pct(pb)} | ${sci(avg(a, 'trainLoss'))} | ${sci(avg(b, 'trainLoss'))} | ${Math.round(mean(a.map((r) => r.evals)))} / ${Math.round(mean(b.map((r) => r.evals)))} | ${msPerStep(a).toFixed(1)} / ${msPerStep(b).toFixed(1)} | ${diverged(a)} / ${diverged(b)} |`);
     }
   }
-  const setups = probs.map((p) => { const r = R.find((x) => x.exp === 'glyder-smoothness' && x.problem === p); return baselineTable(R, p, r.setup.steps, r.setup.batch); });
+  const setups = probs.map((p) => baselinesOf(R, 'glyder-smoothness', p));
   return {
     claim: "GLyDER's smoothness L can be estimated either by the 1-d projection method or by the GNB (Gauss-Newton-Bartlett) estimator (the paper's first experiment compares the two).",
     source: 'GLyDER, arXiv 2311.13877, as the spec summarizes it ("L is estimated using either the 1-d projection method or the GNB estimator"; GNB "only works for cross-entropy loss"): the paper\'s body could not be read, so the comparison\'s result is not known here',
@@ -378,6 +378,11 @@ function baselineTable(R, problem, steps, batch) {
   if (!rows.length) return '';
   return [`\nBaselines on ${problem} (${steps} steps, batch ${batch}), each at the best value of its grid (initial LR / peak; d0 for D-Adapt and Prodigy; repsRel for DoG; Schedule-Free and the NAdamW + cosine rows with a 5% warm-up, AlgoPerf's NAdamW fixed at its self-tuning baseline's hyperparameters with a 2% warm-up):\n`,
     `| baseline | best value | train loss | ${NETS.has(problem) ? 'test acc %' : 'final loss'} |`, '|---|---:|---:|---:|', ...rows].join('\n');
+}
+/** baselineTable for `problem` with the steps and batch that experiment `exp` ran it with. */
+function baselinesOf(R, exp, problem) {
+  const r = R.find((x) => x.exp === exp && x.problem === problem);
+  return baselineTable(R, problem, r.setup?.steps, r.setup?.batch);
 }
 // runs of the same setup: the experiment recorded its steps and batch in the job
 function sameSetup(r, steps, batch) { return r.setup ? r.setup.steps === steps && r.setup.batch === batch : true; }

@@ -231,10 +231,11 @@ gly("gnb: the draws' mean is the Gauss-Newton curvature dᵀGd/‖d‖², their 
 gly('gnb: η starts at twice the probe length and its cap doubles with each draw (one χ²₁ draw is often far below its mean)', async () => {
   const ss = await stepsize();
   const n = 9, lambda = 2;
-  const opt = ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, params: Array.from({ length: n }, (_, i) => i - 4) });
-  // ĝ = √λ·x/‖x‖·z with z = ±1 alternating: each draw is λ, so the locally optimal η is 1/λ
-  let z = 1, prev = 0;
-  for (let t = 0; t < 16; t++) {
+  const make = (extra: Record<string, unknown> = {}) =>
+    ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, params: Array.from({ length: n }, (_, i) => i - 4), ...extra } as any);
+  // f = (λ/2)‖x‖², and ĝ = √λ·x/‖x‖·z: each draw is λ, so the locally optimal η is 1/λ. One
+  // step from g = λx; returns ‖d‖ = ‖g‖.
+  const stepWith = async (opt: Optimizer, z: number): Promise<number> => {
     for (let i = 0; i < n; i++) opt.grads[i] = lambda * opt.params[i];
     const norm = Math.hypot(...opt.grads);
     await opt.step((p, g, { batch }) => {
@@ -242,7 +243,12 @@ gly('gnb: η starts at twice the probe length and its cap doubles with each draw
       for (let i = 0; i < n; i++) g[i] = batch === 'sampled' ? (z * Math.sqrt(lambda) * p[i]) / r : lambda * p[i];
       return 0;
     });
-    z = -z;
+    return norm;
+  };
+  const opt = make();
+  let prev = 0;
+  for (let t = 0; t < 16; t++) {
+    const norm = await stepWith(opt, t % 2 ? -1 : 1); // (z = ±1 alternating)
     if (t === 0) assert.ok(Math.abs(opt.lr - 2e-3 / norm) < 1e-6 * opt.lr, `first η ${opt.lr} = 2·τMin/‖d‖ = ${2e-3 / norm}`);
     else assert.ok(opt.lr <= 2 * prev * (1 + 1e-6) + 1e-12, `step ${t}: η ${opt.lr} after ${prev}`);
     assert.ok(Math.abs(opt.stats.curvature! - lambda) < 1e-4, `draw ${opt.stats.curvature}`);
@@ -251,16 +257,11 @@ gly('gnb: η starts at twice the probe length and its cap doubles with each draw
   }
   assert.ok(Math.abs(prev - 1 / lambda) < 1e-4, `η reached the locally optimal 1/λ: ${prev}`);
   // measured every 4 steps, the cap doubles with each draw, not with each step
-  const sparse = ss.create({ size: n, rule: 'glyder', base: 'sgd', smoothness: 'gnb', batchSize: 1, curvatureEvery: 4, params: Array.from({ length: n }, (_, i) => i - 4) });
+  const sparse = make({ curvatureEvery: 4 });
   let first = 0;
   for (let t = 0; t < 12; t++) {
-    for (let i = 0; i < n; i++) sparse.grads[i] = lambda * sparse.params[i];
-    if (t === 0) first = 2e-3 / Math.hypot(...sparse.grads);
-    await sparse.step((p, g, { batch }) => {
-      const r = Math.hypot(...p);
-      for (let i = 0; i < n; i++) g[i] = batch === 'sampled' ? (Math.sqrt(lambda) * p[i]) / r : lambda * p[i];
-      return 0;
-    });
+    const norm = await stepWith(sparse, 1);
+    if (t === 0) first = 2e-3 / norm;
     const bound = first * 2 ** Math.floor(t / 4);
     assert.ok(sparse.lr <= bound * (1 + 1e-6), `step ${t}: η ${sparse.lr} within the cap ${bound} (draw ${Math.floor(t / 4) + 1})`);
     assert.ok(sparse.lr >= bound * (1 - 1e-6), `step ${t}: η ${sparse.lr} at the cap ${bound} (1/λ is far above it)`);

@@ -33,6 +33,10 @@ const D: u32 = 0, X0: u32 = 1, GP: u32 = 2, GT: u32 = 3; // scratch: direction, 
 
 let sq: f64 = 0, sgg: f64 = 0, tau: f64 = 0, sdisp: f64 = 0, probed = false;
 
+/** The probe length's floor, τMin/‖d‖ (‖d‖² from pass A): τ's, the escape step's and the GNB cap's start. */
+// @ts-ignore: decorator
+@inline function probeFloor(): f64 { return hyper(HP_glyder_tauMin) / Math.sqrt(sq); }
+
 /** Whether this step measures curvature (every `curvatureEvery` steps, always on the first). */
 function refresh(): bool {
   const k = <i32>hyper(HP_glyder_curvatureEvery);
@@ -219,7 +223,7 @@ export function glyderEnter(base: i32, k: i32): void {
   } else {
     if (!(sq > 0)) { probed = false; tau = 0; return; } // zero direction: no probe (docs/rules)
     if (gnb()) { probed = true; tau = 0; return; } // (ĝ is taken at x itself)
-    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
+    const floor = probeFloor();
     tau = state(S_glyder_started) != 0 ? Math.max(state(S_glyder_eta), floor) : floor;
     dotProbe(true);        // x ← x0 − τ·d
     probed = true;
@@ -242,7 +246,7 @@ export function glyderStep(base: i32, loss: f64): i32 {
   // its average over the draws (bias-corrected) is the ℓ L̄ takes
   let draw: f64 = NaN, C = state(S_glyder_C), draws = state(S_glyder_draws), growth = state(S_glyder_growth);
   if (measured && sampled) {
-    growth = growth > 0 ? 2 * growth : 2 * hyper(HP_glyder_tauMin) / Math.sqrt(sq);
+    growth = growth > 0 ? 2 * growth : 2 * probeFloor();
     draw = hyper(HP_glyder_batchSize) * spd * spd / sq;
     const bc = hyper(HP_glyder_curvatureSmoothing);
     C = bc * C + (1 - bc) * draw; draws += 1;
@@ -275,8 +279,7 @@ export function glyderStep(base: i32, loss: f64): i32 {
     // No positive curvature seen yet (ℓ ≤ 0: the descent lemma bounds nothing): the locally
     // optimal step is undefined and would be 0 forever. Escape by doubling the longest step
     // measured so far, starting from the probe length: 2·max(η_{t−1}, τ, τMin/‖d‖).
-    const floor = hyper(HP_glyder_tauMin) / Math.sqrt(sq);
-    eta = Math.min(cap, 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), floor));
+    eta = Math.min(cap, 2 * Math.max(Math.max(state(S_glyder_started) != 0 ? state(S_glyder_eta) : 0, measured ? tau : 0), probeFloor()));
     escape = 1;
   }
   const finite = sweepCommit(base, eta); // commit the base state, x ← x0 − η·d
